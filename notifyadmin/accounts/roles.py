@@ -1,0 +1,79 @@
+"""Which role may do what: the one place that says so.
+
+Every page and API endpoint names a `Permission` from here (see `access.py`); a test walks the
+URL configuration and fails for any route without a declaration. To let a role do something
+new, add the permission and its roles below, nowhere else.
+"""
+
+from enum import StrEnum
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    CONTENT_DESIGNER = "content_designer", "Content designer"
+    CLINICAL_SAFETY_OFFICER = "clinical_safety_officer", "Clinical safety officer"
+    SERVICE_DESK = "service_desk", "Service desk"
+    OPERATIONS = "operations", "Operations"
+    AUDITOR = "auditor", "Auditor"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class Permission(StrEnum):
+    # Foundation
+    HOME_VIEW = "home.view"
+    AUDIT_VIEW = "audit.view"
+    AUDIT_EXPORT = "audit.export"
+    AUDIT_VERIFY = "audit.verify"
+    ORGANISATION_VIEW = "organisation.view"
+    STAFF_MANAGE = "staff.manage"
+    # Message templates
+    TEMPLATE_VIEW = "template.view"
+    TEMPLATE_EDIT = "template.edit"
+    TEMPLATE_CONTENT_REVIEW = "template.content_review"
+    TEMPLATE_CLINICAL_SIGNOFF = "template.clinical_signoff"
+    TEMPLATE_PUBLISH = "template.publish"
+    # Patients and preferences
+    PATIENT_FIND = "patient.find"
+    PATIENT_VIEW = "patient.view"
+    PATIENT_CONTACT_REVEAL = "patient.contact_reveal"
+    PREFERENCE_CHANGE = "preference.change"
+    # Integration and access configuration
+    ROLE_MAPPING_MANAGE = "role_mapping.manage"
+    API_CLIENT_MANAGE = "api_client.manage"
+
+
+_ALL = frozenset(Role)
+
+PERMISSIONS: dict[Permission, frozenset[Role]] = {
+    Permission.HOME_VIEW: _ALL,
+    Permission.AUDIT_VIEW: frozenset({Role.AUDITOR}),
+    Permission.AUDIT_EXPORT: frozenset({Role.AUDITOR}),
+    Permission.AUDIT_VERIFY: frozenset({Role.AUDITOR}),
+    Permission.ORGANISATION_VIEW: frozenset({Role.ADMINISTRATOR}),
+    Permission.STAFF_MANAGE: frozenset({Role.ADMINISTRATOR}),
+    Permission.TEMPLATE_VIEW: frozenset(
+        {Role.CONTENT_DESIGNER, Role.CLINICAL_SAFETY_OFFICER, Role.OPERATIONS, Role.AUDITOR}
+    ),
+    Permission.TEMPLATE_EDIT: frozenset({Role.CONTENT_DESIGNER}),
+    Permission.TEMPLATE_CONTENT_REVIEW: frozenset({Role.CONTENT_DESIGNER}),
+    Permission.TEMPLATE_CLINICAL_SIGNOFF: frozenset({Role.CLINICAL_SAFETY_OFFICER}),
+    Permission.TEMPLATE_PUBLISH: frozenset({Role.CONTENT_DESIGNER}),
+    Permission.PATIENT_FIND: frozenset({Role.SERVICE_DESK}),
+    Permission.PATIENT_VIEW: frozenset({Role.SERVICE_DESK}),
+    Permission.PATIENT_CONTACT_REVEAL: frozenset({Role.SERVICE_DESK}),
+    Permission.PREFERENCE_CHANGE: frozenset({Role.SERVICE_DESK}),
+    Permission.ROLE_MAPPING_MANAGE: frozenset({Role.ADMINISTRATOR}),
+    Permission.API_CLIENT_MANAGE: frozenset({Role.ADMINISTRATOR}),
+}
+
+
+def role_can(role: str | None, permission: Permission) -> bool:
+    """True when `role` (the role a person is working in now) grants `permission`."""
+    if role is None:
+        return False
+    return role in PERMISSIONS[permission]
+
+
+def roles_for(permission: Permission) -> frozenset[Role]:
+    return PERMISSIONS[permission]

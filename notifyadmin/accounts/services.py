@@ -1,0 +1,142 @@
+"""Writes about organisations, staff and their sessions. Each is atomic and audited."""
+
+import uuid
+
+from django.contrib.auth import login, logout
+from django.db import transaction
+from django.http import HttpRequest
+
+from audit.services import SIGN_IN_SESSION_KEY, AuditContext, audit_record
+from notifyadmin.accounts.middleware import ACTIVE_ASSIGNMENT_SESSION_KEY
+from notifyadmin.accounts.models import Organisation, RoleAssignment, StaffUser
+from notifyadmin.accounts.roles import Role
+from notifyadmin.accounts.selectors import role_assignments_of
+
+
+class RoleSwitchError(ValueError):
+    pass
+
+
+def _context_for(request: HttpRequest, user: StaffUser, assignment: RoleAssignment | None) -> AuditContext:
+    base = AuditContext.from_request(request)
+    return AuditContext(
+        actor=user,
+        actor_role=assignment.role if assignment else "",
+        organisation=assignment.organisation if assignment else None,
+        sign_in_session_id=request.session.get(SIGN_IN_SESSION_KEY, ""),
+        cis2_uid=base.cis2_uid,
+        cis2_role_id=base.cis2_role_id,
+        correlation_id=base.correlation_id,
+        ip_address=base.ip_address,
+        user_agent=base.user_agent,
+    )
+
+
+def session_sign_in(*, request: HttpRequest, user: StaffUser, method: str, sign_in_session_id: str = "") -> None:
+    """Start a session for `user` and record it. `sign_in_session_id` is the identity
+    provider's session id (CIS2 `sid`) when there is one; local sign-in makes its own."""
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SIGN_IN_SESSION_KEY] = sign_in_session_id or f"local-{uuid.uuid4()}"
+    assignments = role_assignments_of(user=user)
+    active = assignments[0] if assignments else None
+    if active:
+        request.session[ACTIVE_ASSIGNMENT_SESSION_KEY] = str(active.id)
+    with transaction.atomic():
+        audit_record(
+            context=_context_for(request, user, active),
+            action="auth.sign_in.succeeded",
+            target_type="staff_user",
+            target_id=str(user.id),
+            details={"method": method},
+        )
+
+
+def sign_in_failure_record(*, request: HttpRequest, username: str, method: str) -> None:
+    """Record a failed sign-in. The typed username is not stored (it may be anything, even
+    someone's personal data); a matching account is named by its id."""
+    user = StaffUser.objects.filter(username=username).first()
+    assignments = role_assignments_of(user=user) if user else []
+    with transaction.atomic():
+        audit_record(
+            context=AuditContext(
+                organisation=assignments[0].organisation if assignments else None,
+                correlation_id=AuditContext.from_request(request).correlation_id,
+                ip_address=request.META.get("REMOTE_ADDR") or None,
+                user_agent=request.headers.get("User-Agent", "")[:500],
+            ),
+            action="auth.sign_in.failed",
+            target_type="staff_user" if user else "",
+            target_id=str(user.id) if user else "",
+            details={"method": method, "known_account": bool(user)},
+        )
+
+
+def lockout_record(*, request: HttpRequest, username: str) -> None:
+    user = StaffUser.objects.filter(username=username).first()
+    assignments = role_assignments_of(user=user) if user else []
+    with transaction.atomic():
+        audit_record(
+            context=AuditContext(
+                organisation=assignments[0].organisation if assignments else None,
+                correlation_id=getattr(request, "correlation_id", ""),
+                ip_address=request.META.get("REMOTE_ADDR") or None,
+                user_agent=request.headers.get("User-Agent", "")[:500],
+            ),
+            action="auth.sign_in.locked_out",
+            target_type="staff_user" if user else "",
+            target_id=str(user.id) if user else "",
+        )
+
+
+def session_sign_out(*, request: HttpRequest) -> None:
+    if request.user.is_authenticated:
+        with transaction.atomic():
+            audit_record(context=AuditContext.from_request(request), action="auth.signed_out",
+                         target_type="staff_user", target_id=str(request.user.pk))
+    logout(request)
+
+
+def role_switch(*, request: HttpRequest, assignment_id: str) -> RoleAssignment:
+    """Work in another of one's own roles. Someone else's assignment is refused like an unknown one."""
+    user = request.user
+    assignment = next((a for a in role_assignments_of(user=user) if str(a.id) == assignment_id), None)  # type: ignore[arg-type]
+    if assignment is None:
+        raise RoleSwitchError("Choose one of your roles")
+    with transaction.atomic():
+        request.session[ACTIVE_ASSIGNMENT_SESSION_KEY] = str(assignment.id)
+        audit_record(
+            context=_context_for(request, user, assignment),  # type: ignore[arg-type]
+            action="auth.role.switched",
+            target_type="role_assignment",
+            target_id=str(assignment.id),
+            details={"role": assignment.role, "ods_code": assignment.organisation.ods_code},
+        )
+    return assignment
+
+
+def organisation_ensure(*, ods_code: str, name: str) -> Organisation:
+    organisation, created = Organisation.objects.get_or_create(ods_code=ods_code, defaults={"name": name})
+    if created:
+        with transaction.atomic():
+            audit_record(
+                context=AuditContext.system(client="notifyadmin", organisation=organisation),
+                action="organisation.created",
+                target_type="organisation",
+                target_id=str(organisation.id),
+                details={"ods_code": ods_code},
+            )
+    return organisation
+
+
+def role_assign(*, user: StaffUser, organisation: Organisation, role: Role, context: AuditContext) -> RoleAssignment:
+    with transaction.atomic():
+        assignment, created = RoleAssignment.objects.get_or_create(user=user, organisation=organisation, role=role)
+        if created:
+            audit_record(
+                context=context,
+                action="staff.role.assigned",
+                target_type="role_assignment",
+                target_id=str(assignment.id),
+                details={"role": role, "staff_user_id": str(user.id)},
+            )
+    return assignment

@@ -1,0 +1,103 @@
+"""Sign-in (local development and break-glass), sign-out, role switching, staff list."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from notifyadmin.accounts import services
+from notifyadmin.accounts.access import public, requires, signed_in
+from notifyadmin.accounts.forms import SignInForm, SwitchRoleForm
+from notifyadmin.accounts.roles import Permission
+from notifyadmin.accounts.selectors import staff_in_organisation
+from notifyadmin.core import metrics
+from notifyadmin.core.forms import error_summary_items
+
+
+def _safe_next(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+        return candidate
+    return "/"
+
+
+@public("the sign-in page itself")
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if not settings.LOCAL_SIGN_IN_ENABLED:
+        raise Http404
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect("core:home")
+    form = SignInForm(request, data=request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            services.session_sign_in(request=request, user=form.get_user(), method="local_password")
+            return redirect(_safe_next(request))
+        status = 400
+        metrics.SIGN_IN_FAILURES.labels(method="local_password").inc()
+        services.sign_in_failure_record(
+            request=request, username=request.POST.get("username", "")[:150], method="local_password"
+        )
+    context = {
+        "form": form,
+        "next": _safe_next(request),
+        "error_list": error_summary_items(form) if form.errors else [],
+    }
+    return render(request, "accounts/sign_in.jinja", context, status=status)
+
+
+def locked_out(request: HttpRequest, original_response: HttpResponse | None, credentials: dict[str, Any] | None) -> HttpResponse:
+    """django-axes calls this when a username is locked after repeated failures."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    services.lockout_record(request=request, username=str(username)[:150])
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
+    return render(request, "accounts/locked_out.jinja", context, status=403)
+
+
+@signed_in
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    services.session_sign_out(request=request)
+    messages.success(request, "You have signed out.")
+    return redirect(settings.LOGIN_URL)
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def switch_role(request: HttpRequest) -> HttpResponse:
+    assignments = request.role_assignments  # type: ignore[attr-defined]
+    form = SwitchRoleForm(
+        request.POST if request.method == "POST" else None,
+        assignments=assignments,
+        initial={"assignment": str(request.active_assignment.id) if request.active_assignment else None},  # type: ignore[attr-defined]
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment = services.role_switch(request=request, assignment_id=form.cleaned_data["assignment"])
+        except services.RoleSwitchError as error:
+            form.add_error("assignment", str(error))
+        else:
+            messages.success(request, f"You are now working as {assignment.get_role_display()}.")
+            return redirect("core:home")
+    context = {"form": form, "error_list": error_summary_items(form) if form.errors else []}
+    return render(request, "accounts/switch_role.jinja", context, status=400 if form.errors else 200)
+
+
+@requires(Permission.STAFF_MANAGE)
+def staff_list(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    staff = staff_in_organisation(organisation=organisation)
+    rows = [
+        {
+            "user": user,
+            "roles": [a.get_role_display() for a in user.role_assignments.all() if a.organisation_id == organisation.id],
+        }
+        for user in staff
+    ]
+    return render(request, "accounts/staff_list.jinja", {"rows": rows, "organisation": organisation})

@@ -1,0 +1,76 @@
+"""Form pieces shared by every app's pages, shaped for the NHS.UK design system."""
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+
+class DayMonthYearWidget(forms.MultiWidget):
+    """The NHS.UK date input: three boxes named <name>_day, <name>_month, <name>_year."""
+
+    def __init__(self) -> None:
+        parts = {
+            "day": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "month": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "year": forms.TextInput(attrs={"inputmode": "numeric"}),
+        }
+        super().__init__(parts)
+
+    def decompress(self, value: date | None) -> list[Any]:
+        if value:
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class DayMonthYearField(forms.MultiValueField):
+    """A date entered as day, month and year, with the NHS.UK error messages."""
+
+    widget = DayMonthYearWidget
+
+    def __init__(self, *, label: str, **kwargs: Any) -> None:
+        self.label_text = label
+        fields = (
+            forms.IntegerField(min_value=1, max_value=31),
+            forms.IntegerField(min_value=1, max_value=12),
+            forms.IntegerField(min_value=1900, max_value=2100),
+        )
+        super().__init__(fields=fields, require_all_fields=False, label=label, **kwargs)
+
+    def clean(self, value: list[Any] | None) -> date | None:
+        parts = [str(part).strip() if part is not None else "" for part in (value or ["", "", ""])]
+        if not any(parts):
+            if self.required:
+                raise forms.ValidationError(f"Enter {self.label_text.lower()}")
+            return None
+        names = ("day", "month", "year")
+        missing = [name for name, part in zip(names, parts, strict=True) if not part]
+        if missing:
+            raise forms.ValidationError(f"{self.label_text} must include a {' and '.join(missing)}")
+        if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:  # noqa: PLR2004
+            raise forms.ValidationError(f"{self.label_text} must be a real date, for example 27 3 2026")
+        try:
+            return date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError as error:
+            raise forms.ValidationError(f"{self.label_text} must be a real date, for example 27 3 2026") from error
+
+    def compress(self, data_list: list[Any]) -> date | None:  # pragma: no cover - clean() does the work
+        return None
+
+
+def error_summary_items(form: forms.Form) -> list[dict[str, str]]:
+    """Errors for the NHS.UK error summary, each linking to its field."""
+    items = []
+    for name, errors in form.errors.items():
+        anchor = "#" + (form[name].auto_id if name in form.fields else "main-content")
+        if name in form.fields and isinstance(form.fields[name], DayMonthYearField):
+            anchor = f"#{form[name].auto_id}_day"
+        for error in errors:
+            items.append({"text": str(error), "href": anchor})
+    return items
+
+
+def field_error(form: forms.Form, name: str) -> dict[str, str] | None:
+    """The errorMessage parameter for an NHS.UK form macro, or None when the field is fine."""
+    errors = form.errors.get(name)
+    return {"text": " ".join(str(error) for error in errors)} if errors else None

@@ -1,0 +1,49 @@
+"""The Jinja2 environment for the app's pages, with the NHS.UK frontend macros."""
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib import messages
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
+
+from notifyadmin.core.navigation import nav_items_for
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def london_time(value: datetime | None, fmt: str = "%-d %b %Y, %H:%M") -> str:
+    """Times are stored in UTC and shown in Europe/London."""
+    if value is None:
+        return ""
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, timezone.UTC)
+    return value.astimezone(LONDON).strftime(fmt)
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def environment(**options: Any) -> Environment:
+    options["loader"] = ChoiceLoader([options["loader"], PackageLoader("nhsuk_frontend_jinja")])
+    # The NHS.UK macros read optional nested parameters, which needs ChainableUndefined.
+    options["undefined"] = ChainableUndefined
+    options.setdefault("autoescape", True)
+    env = Environment(**options)  # noqa: S701 - autoescape is on, set just above
+    env.globals.update(
+        static=static,
+        url=url,
+        nav_items_for=nav_items_for,
+        get_messages=messages.get_messages,
+        settings={"NOTIFY_ENVIRONMENT": settings.NOTIFY_ENVIRONMENT},
+        asset_path=static("nhsuk/assets"),
+        nhsuk_css=static(f"nhsuk/nhsuk-frontend-{settings.NHSUK_FRONTEND_VERSION}.min.css"),
+        nhsuk_js=static(f"nhsuk/nhsuk-frontend-{settings.NHSUK_FRONTEND_VERSION}.min.js"),
+    )
+    env.filters["london"] = london_time
+    return env

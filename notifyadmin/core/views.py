@@ -1,0 +1,83 @@
+"""Home, health, metrics and error pages."""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from notifyadmin.accounts.access import public, requires
+from notifyadmin.accounts.roles import Permission
+from notifyadmin.core.health import readiness
+from notifyadmin.core.home import ROLE_HOMES, home_cards_for
+
+
+@requires(Permission.HOME_VIEW)
+def home(request: HttpRequest) -> HttpResponse:
+    role_home = ROLE_HOMES[request.active_role]  # type: ignore[attr-defined]
+    return render(request, "core/home.jinja", {"home": role_home, "cards": home_cards_for(request)})
+
+
+@public("liveness probe: says only that the process answers")
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@public("readiness probe: says only whether the database and broker answer")
+@never_cache
+def readyz(request: HttpRequest) -> HttpResponse:
+    results = readiness()
+    ready = all(result.ok for result in results)
+    body = {
+        "status": "ready" if ready else "not ready",
+        "checks": {result.name: ("ok" if result.ok else f"failed: {result.detail}") for result in results},
+    }
+    return JsonResponse(body, status=200 if ready else 503)
+
+
+@public("Prometheus scrape target; operational counters only, no patient or staff data")
+@never_cache
+def metrics(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(generate_latest(), content_type=CONTENT_TYPE_LATEST)
+
+
+def _error_page(request: HttpRequest, status: int, heading: str, paragraphs: list[str]) -> HttpResponse:
+    context = {
+        "heading": heading,
+        "paragraphs": paragraphs,
+        "correlation_id": getattr(request, "correlation_id", ""),
+    }
+    return render(request, "errors/error.jinja", context, status=status)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error_page(
+        request, 404, "Page not found",
+        ["If you typed the web address, check it is correct.",
+         "If you followed a link, the page may have moved, or it may belong to another organisation."],
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error_page(
+        request, 403, "You cannot use this page in your current role",
+        ["Your current role does not allow this. If you hold another role, switch to it from the header.",
+         "If you think you should have access, ask your organisation's notifyadmin administrator."],
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error_page(request, 400, "Sorry, we could not understand that request", ["Go back and try again."])
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "errors/500.jinja", {"correlation_id": getattr(request, "correlation_id", "")}, status=500
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error_page(
+        request, 403, "Your form has expired",
+        ["For your security, forms expire. Go back, reload the page and try again. Nothing was saved."],
+    )

@@ -1,0 +1,17 @@
+"""`make test`: SQLite in memory by default; PostgreSQL and Redis when DATABASE_URL and
+CELERY_BROKER_URL say so (CI)."""
+
+from notifyadmin.settings.base import *  # noqa: F403
+from notifyadmin.settings.base import LOGGING, env
+
+DEBUG = False
+SECRET_KEY = "test-only-not-a-secret"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING["root"]["level"] = env.str("LOG_LEVEL", default="WARNING")
