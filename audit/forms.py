@@ -33,7 +33,11 @@ class AuditFilterForm(forms.Form):
         self.fields["action"].choices = [("", "Any action")] + [
             (name, f"{label} ({name})") for name, label in action_choices()
         ]
-        for name, noun in (("organisation", "an organisation"), ("actor", "a member of staff"), ("action", "an action")):
+        for name, noun in (
+            ("organisation", "an organisation"),
+            ("actor", "a member of staff"),
+            ("action", "an action"),
+        ):
             self.fields[name].error_messages["invalid_choice"] = f"Choose {noun} from the list"
 
     def clean_patient(self) -> str:

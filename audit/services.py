@@ -208,12 +208,16 @@ def audit_chain_verify(*, events: Iterable[AuditEvent] | None = None) -> ChainVe
         checked += 1
         if event.previous_hash != expected_previous:
             return ChainVerification(
-                ok=False, checked=checked, first_failure=event,
+                ok=False,
+                checked=checked,
+                first_failure=event,
                 problem="its link to the previous event does not match: an event before it was altered or removed",
             )
         if event_hash(event) != event.event_hash:
             return ChainVerification(
-                ok=False, checked=checked, first_failure=event,
+                ok=False,
+                checked=checked,
+                first_failure=event,
                 problem="its content does not match its stored hash: the event was altered",
             )
         expected_previous = event.event_hash

@@ -24,9 +24,28 @@ from notifyadmin.core.forms import error_summary_items, field_error
 
 PAGE_SIZE = 50
 CSV_COLUMNS = [
-    "sequence", "id", "occurred_at_utc", "action", "actor_name", "actor_id", "actor_role", "organisation",
-    "sign_in_session_id", "cis2_uid", "cis2_role_id", "system_client", "target_type", "target_id",
-    "patient_ref", "reason", "details", "correlation_id", "ip_address", "user_agent", "previous_hash", "event_hash",
+    "sequence",
+    "id",
+    "occurred_at_utc",
+    "action",
+    "actor_name",
+    "actor_id",
+    "actor_role",
+    "organisation",
+    "sign_in_session_id",
+    "cis2_uid",
+    "cis2_role_id",
+    "system_client",
+    "target_type",
+    "target_id",
+    "patient_ref",
+    "reason",
+    "details",
+    "correlation_id",
+    "ip_address",
+    "user_agent",
+    "previous_hash",
+    "event_hash",
 ]
 
 
@@ -104,14 +123,32 @@ def _csv_rows(events: Iterator[AuditEvent]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
     for event in events:
-        yield writer.writerow([
-            event.sequence, event.id, event.occurred_at.isoformat(), event.action, _safe(event.actor_name),
-            event.actor_id or "", event.actor_role, event.organisation.ods_code if event.organisation else "",
-            event.sign_in_session_id, event.cis2_uid, event.cis2_role_id, event.system_client,
-            event.target_type, event.target_id, event.patient_ref, _safe(event.reason), _safe_json(event.details),
-            event.correlation_id, event.ip_address or "", _safe(event.user_agent), event.previous_hash,
-            event.event_hash,
-        ])
+        yield writer.writerow(
+            [
+                event.sequence,
+                event.id,
+                event.occurred_at.isoformat(),
+                event.action,
+                _safe(event.actor_name),
+                event.actor_id or "",
+                event.actor_role,
+                event.organisation.ods_code if event.organisation else "",
+                event.sign_in_session_id,
+                event.cis2_uid,
+                event.cis2_role_id,
+                event.system_client,
+                event.target_type,
+                event.target_id,
+                event.patient_ref,
+                _safe(event.reason),
+                _safe_json(event.details),
+                event.correlation_id,
+                event.ip_address or "",
+                _safe(event.user_agent),
+                event.previous_hash,
+                event.event_hash,
+            ]
+        )
 
 
 def _safe(value: str) -> str:

@@ -46,7 +46,9 @@ def client_for(make_staff: Callable[..., StaffUser]) -> Callable[..., Client]:
         client = Client()
         client.force_login(user)
         if organisation is not None or user.role_assignments.count() > 1:
-            assignment = user.role_assignments.get(role=role, **({"organisation": organisation} if organisation else {}))
+            assignment = user.role_assignments.get(
+                role=role, **({"organisation": organisation} if organisation else {})
+            )
             session = client.session
             session["active_role_assignment_id"] = str(assignment.id)
             session.save()

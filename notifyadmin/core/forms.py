@@ -47,7 +47,7 @@ class DayMonthYearField(forms.MultiValueField):
         missing = [name for name, part in zip(names, parts, strict=True) if not part]
         if missing:
             raise forms.ValidationError(f"{self.label_text} must include a {' and '.join(missing)}")
-        if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:  # noqa: PLR2004
+        if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
             raise forms.ValidationError(f"{self.label_text} must be a real date, for example 27 3 2026")
         try:
             return date(int(parts[2]), int(parts[1]), int(parts[0]))

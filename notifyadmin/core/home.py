@@ -43,12 +43,28 @@ ROLE_HOMES: dict[Role, RoleHome] = {
 }
 
 HOME_CARDS: list[HomeCard] = [
-    HomeCard("Audit trail", "Filter every recorded action and export it as CSV.", "audit:event-list",
-             Permission.AUDIT_VIEW),
-    HomeCard("Verify the audit trail", "Check that no recorded event has been altered or removed.",
-             "audit:verify", Permission.AUDIT_VERIFY),
-    HomeCard("Staff and roles", "See who holds which role in your organisation.", "accounts:staff-list",
-             Permission.STAFF_MANAGE),
+    HomeCard(
+        "Audit trail", "Filter every recorded action and export it as CSV.", "audit:event-list", Permission.AUDIT_VIEW
+    ),
+    HomeCard(
+        "Verify the audit trail",
+        "Check that no recorded event has been altered or removed.",
+        "audit:verify",
+        Permission.AUDIT_VERIFY,
+    ),
+    HomeCard(
+        "Staff and roles",
+        "See who holds which role in your organisation.",
+        "accounts:staff-list",
+        Permission.STAFF_MANAGE,
+    ),
+    # Patients and preferences (preferences app)
+    HomeCard(
+        "Find a patient",
+        "Search by NHS number, mobile or email to see and change contact preferences.",
+        "preferences:patient-find",
+        Permission.PATIENT_FIND,
+    ),
 ]
 
 

@@ -52,17 +52,25 @@ def _error_page(request: HttpRequest, status: int, heading: str, paragraphs: lis
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return _error_page(
-        request, 404, "Page not found",
-        ["If you typed the web address, check it is correct.",
-         "If you followed a link, the page may have moved, or it may belong to another organisation."],
+        request,
+        404,
+        "Page not found",
+        [
+            "If you typed the web address, check it is correct.",
+            "If you followed a link, the page may have moved, or it may belong to another organisation.",
+        ],
     )
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     return _error_page(
-        request, 403, "You cannot use this page in your current role",
-        ["Your current role does not allow this. If you hold another role, switch to it from the header.",
-         "If you think you should have access, ask your organisation's notifyadmin administrator."],
+        request,
+        403,
+        "You cannot use this page in your current role",
+        [
+            "Your current role does not allow this. If you hold another role, switch to it from the header.",
+            "If you think you should have access, ask your organisation's notifyadmin administrator.",
+        ],
     )
 
 
@@ -71,13 +79,13 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "errors/500.jinja", {"correlation_id": getattr(request, "correlation_id", "")}, status=500
-    )
+    return render(request, "errors/500.jinja", {"correlation_id": getattr(request, "correlation_id", "")}, status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _error_page(
-        request, 403, "Your form has expired",
+        request,
+        403,
+        "Your form has expired",
         ["For your security, forms expire. Go back, reload the page and try again. Nothing was saved."],
     )

@@ -13,9 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = audit_chain_verify()
-        if not result.ok:
-            event = result.first_failure
-            assert event is not None
+        event = result.first_failure
+        if event is not None:
             raise CommandError(
                 f"Audit chain broken at event {event.sequence} (id {event.id}, {event.action}, "
                 f"{event.occurred_at.isoformat()}): {result.problem}. {result.checked} events read."

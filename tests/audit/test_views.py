@@ -1,0 +1,143 @@
+import csv
+import io
+import re
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.db import transaction
+
+from audit.models import AuditEvent
+from audit.services import AuditContext, audit_record
+from notifyadmin.accounts.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def seed_event(*, organisation, actor=None, action="auth.signed_out", patient_ref="", when=None):
+    with time_machine.travel(when or datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False), transaction.atomic():
+        return audit_record(
+            context=AuditContext(actor=actor, organisation=organisation), action=action, patient_ref=patient_ref
+        )
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r != Role.AUDITOR])
+def test_only_auditors_see_the_audit_trail(client_for, role):
+    client = client_for(role)
+    for path in ("/audit/", "/audit/export.csv", "/audit/verify/"):
+        response = client.get(path)
+        assert response.status_code == 403
+        assert "You cannot use this page in your current role" in response.content.decode()
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client):
+    response = client.get("/audit/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/sign-in/?next=/audit/"
+
+
+def test_auditor_sees_only_their_organisations_events(client_for, organisation, other_organisation):
+    seed_event(organisation=organisation, action="auth.signed_out")
+    seed_event(organisation=other_organisation, action="auth.role.switched")
+    body = client_for(Role.AUDITOR).get("/audit/").content.decode()
+    assert "auth.signed_out" in body
+    assert "auth.role.switched</code>" not in body
+
+
+def test_filters_by_actor_action_patient_and_dates(client_for, organisation, make_staff):
+    person = make_staff(Role.SERVICE_DESK)
+    patient = str(uuid.uuid4())
+    seed_event(
+        organisation=organisation,
+        actor=person,
+        action="auth.signed_out",
+        patient_ref=patient,
+        when=datetime(2026, 3, 10, 23, 30, tzinfo=UTC),
+    )  # 10 March in UTC, 10 March in London (GMT)
+    seed_event(organisation=organisation, action="auth.signed_out", when=datetime(2026, 3, 12, 9, tzinfo=UTC))
+    seed_event(organisation=organisation, actor=person, action="auth.role.switched")
+    client = client_for(Role.AUDITOR)
+
+    def count(**query):
+        response = client.get("/audit/", query)
+        assert response.status_code == 200
+        return int(re.search(r"(\d+) events? match", response.content.decode()).group(1))
+
+    assert count(actor=str(person.id)) == 2
+    assert count(action="auth.signed_out") == 2
+    assert count(patient=patient) == 1
+    assert count(date_from_day="11", date_from_month="3", date_from_year="2026") == 1
+    assert count(date_to_day="10", date_to_month="3", date_to_year="2026") == 2
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"action": "not.an.action"}, "Choose an action from the list"),
+        ({"actor": "robert'); drop table"}, "Choose a member of staff from the list"),
+        ({"patient": "9434765919"}, "Enter the patient reference exactly as shown"),
+        ({"date_from_day": "31", "date_from_month": "2", "date_from_year": "2026"}, "Date from must be a real date"),
+        ({"date_from_day": "1", "date_from_year": "2026"}, "Date from must include a month"),
+        (
+            {
+                "date_from_day": "10",
+                "date_from_month": "3",
+                "date_from_year": "2026",
+                "date_to_day": "1",
+                "date_to_month": "3",
+                "date_to_year": "2026",
+            },
+            "Date to must be the same as or after date from",
+        ),
+    ],
+)
+def test_bad_filters_get_a_clear_message_and_write_nothing(client_for, query, message):
+    client = client_for(Role.AUDITOR)
+    before = AuditEvent.objects.count()
+    response = client.get("/audit/", query)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert message in body
+    assert "There is a problem" in body
+    assert "9434765919" not in body.replace('value="9434765919"', "")
+    export = client.get("/audit/export.csv", query)
+    assert export.status_code == 302
+    assert AuditEvent.objects.count() == before
+
+
+def test_export_streams_the_filtered_events_as_csv_and_is_audited(client_for, organisation):
+    for _ in range(3):
+        seed_event(organisation=organisation, action="auth.signed_out")
+    seed_event(organisation=organisation, action="auth.role.switched")
+    client = client_for(Role.AUDITOR)
+    response = client.get("/audit/export.csv", {"action": "auth.signed_out"})
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Disposition"].startswith('attachment; filename="audit-events-')
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [row["action"] for row in rows] == ["auth.signed_out"] * 3
+    assert rows[0]["organisation"] == "RX1"
+    exported = AuditEvent.objects.filter(action="audit.exported").get()
+    assert exported.actor == client.user
+    assert exported.details == {"filters": {"action": "auth.signed_out"}}
+
+
+def test_export_neutralises_spreadsheet_formulas(client_for, organisation):
+    with transaction.atomic():
+        audit_record(
+            context=AuditContext(organisation=organisation),
+            action="auth.signed_out",
+            reason='=HYPERLINK("http://evil")',
+        )
+    response = client_for(Role.AUDITOR).get("/audit/export.csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0]["reason"].startswith("'=HYPERLINK")
+
+
+def test_verify_page_reports_an_intact_chain_and_records_the_check(client_for, organisation):
+    seed_event(organisation=organisation)
+    response = client_for(Role.AUDITOR).post("/audit/verify/")
+    assert "The audit trail is intact." in response.content.decode()
+    assert AuditEvent.objects.filter(action="audit.chain.verified").count() == 1

@@ -1,0 +1,48 @@
+"""Celery: every queue has a consumer; a task goes through the real broker and back."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from audit.models import AuditEvent
+from notifyadmin.core.queues import ALL_QUEUES
+from tests.services import missing_service
+
+
+def test_every_queue_has_a_consumer_in_the_procfile():
+    procfile = (Path(settings.BASE_DIR) / "Procfile").read_text()
+    worker = next(line for line in procfile.splitlines() if line.startswith("worker:"))
+    consumed = set(re.search(r"--queues=(\S+)", worker).group(1).split(","))
+    assert set(ALL_QUEUES) <= consumed
+
+
+def test_every_task_is_routed_to_a_known_queue():
+    from notifyadmin.celery import app
+
+    app.loader.import_default_modules()
+    ours = {name: task for name, task in app.tasks.items() if not name.startswith("celery.")}
+    assert ours
+    for name, task in ours.items():
+        assert (task.queue or settings.CELERY_TASK_DEFAULT_QUEUE) in ALL_QUEUES, name
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_the_audit_verification_task_runs_through_redis_and_a_real_worker():
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if not broker.startswith("redis://"):
+        missing_service("Redis (set CELERY_BROKER_URL=redis://...)")
+    from celery.contrib.testing.worker import start_worker
+
+    from audit.tasks import verify_audit_chain
+    from notifyadmin.celery import app
+
+    app.conf.broker_url = broker
+    app.conf.result_backend = "cache+memory://"
+    with start_worker(app, queues=list(ALL_QUEUES), perform_ping_check=False, shutdown_timeout=10):
+        result = verify_audit_chain.apply_async(ignore_result=False)
+        assert result.get(timeout=20) is True
+    assert AuditEvent.objects.filter(action="audit.chain.verified", system_client="scheduler").count() == 1
