@@ -1,3 +1,13 @@
-"""API routes of this app under /api/v1/. Each view declares its access."""
+"""API routes of this app under /api/v1/preferences/. Each view declares its access
+(Permission.PREFERENCE_API: API client systems only, see preferences.api_auth)."""
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from django.urls import path
+
+from preferences import api
+
+urlpatterns = [
+    path("patients/lookup/", api.PatientLookupView.as_view(), name="preferences-api-lookup"),
+    path("patients/<uuid:patient_id>/", api.PatientPreferencesView.as_view(), name="preferences-api-patient"),
+    path("patients/<uuid:patient_id>/changes/", api.PatientChangeView.as_view(), name="preferences-api-change"),
+    path("opt-outs/", api.OptOutView.as_view(), name="preferences-api-opt-out"),
+]

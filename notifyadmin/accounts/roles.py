@@ -38,6 +38,8 @@ class Permission(StrEnum):
     PATIENT_VIEW = "patient.view"
     PATIENT_CONTACT_REVEAL = "patient.contact_reveal"
     PREFERENCE_CHANGE = "preference.change"
+    # Held by API client systems (preferences.ApiClient), never by a staff role.
+    PREFERENCE_API = "preference.api"
     # Integration and access configuration
     ROLE_MAPPING_MANAGE = "role_mapping.manage"
     API_CLIENT_MANAGE = "api_client.manage"
@@ -63,6 +65,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.PATIENT_VIEW: frozenset({Role.SERVICE_DESK}),
     Permission.PATIENT_CONTACT_REVEAL: frozenset({Role.SERVICE_DESK}),
     Permission.PREFERENCE_CHANGE: frozenset({Role.SERVICE_DESK}),
+    Permission.PREFERENCE_API: frozenset(),  # API clients only: see preferences.api_auth
     Permission.ROLE_MAPPING_MANAGE: frozenset({Role.ADMINISTRATOR}),
     Permission.API_CLIENT_MANAGE: frozenset({Role.ADMINISTRATOR}),
 }

@@ -47,6 +47,9 @@ class DemoContext:
 # Feature apps append their seeders here, in dependency order.
 SEEDERS: list[str] = [
     "notifyadmin.core.schedules.schedules_ensure_for_demo",
+    "templates_app.demo.seed",
+    "preferences.demo.seed",
+    "notifyadmin.accounts.cis2.demo.seed",
 ]
 
 

@@ -58,6 +58,12 @@ HOME_CARDS: list[HomeCard] = [
         "accounts:staff-list",
         Permission.STAFF_MANAGE,
     ),
+    HomeCard(
+        "CIS2 role mappings",
+        "Choose which notifyadmin roles each CIS2 job role gives when staff sign in.",
+        "accounts:role-mapping-list",
+        Permission.ROLE_MAPPING_MANAGE,
+    ),
     # Patients and preferences (preferences app)
     HomeCard(
         "Find a patient",

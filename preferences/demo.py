@@ -1,0 +1,185 @@
+"""Demo patients for `make run`: synthetic NHS numbers from the range reserved for testing
+(999 000 0000 to 999 999 9999, valid check digits), contact points in every status, and months
+of preference history by several members of staff and systems. Safe to run twice: a patient
+already present is left alone.
+
+Mobile numbers are in the 07400 range and emails on example.com; nothing is ever sent from here.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from audit.services import AuditContext
+from notifyadmin.accounts.models import StaffUser
+from notifyadmin.accounts.roles import Role
+from notifyadmin.accounts.services import role_assign
+from notifyadmin.core.demo import DemoContext
+from preferences.history import ChangeMeta
+from preferences.identifiers import lookup_hash
+from preferences.models import ChangeSource, ContactPoint, Patient
+from preferences.nhs_number import synthetic_nhs_number
+from preferences.services import (
+    contact_point_add,
+    contact_point_status_change,
+    patient_create,
+    preferences_change,
+)
+
+# given, family, preferred, language, formats
+DEMO_PATIENTS = [
+    ("Margaret", "Holloway", "Peggy", "en", ["large_print"]),
+    ("Dafydd", "Rees", "", "cy", []),
+    ("Amara", "Okonkwo", "", "en", []),
+    ("Jonathan", "Pike", "Jon", "en", ["audio"]),
+    ("Sofia", "Marinescu", "", "ro", []),
+    ("Bilal", "Chaudhry", "", "ur", ["easy_read"]),
+    ("Eleanor", "Fitzgerald", "Nell", "en", ["braille", "audio"]),
+    ("Tomasz", "Nowak", "", "pl", []),
+    ("Grace", "Adeyemi", "", "en", []),
+    ("Harold", "Bennett", "Harry", "en", ["large_print", "easy_read"]),
+    ("Yasmin", "Farah", "", "so", []),
+    ("Liam", "O'Sullivan", "", "en", []),
+]
+STATUSES = [
+    ContactPoint.Status.VERIFIED,
+    ContactPoint.Status.UNVERIFIED,
+    ContactPoint.Status.BOUNCED,
+    ContactPoint.Status.INVALID,
+]
+
+
+def _extra_desk_staff(context: DemoContext, audit_context: AuditContext) -> list[StaffUser]:
+    """Two more service desk colleagues, so the history shows several people. They cannot sign in."""
+    people = [context.people["servicedesk"]]
+    for username, first, last in (("servicedesk-nadia", "Nadia", "Hussain"), ("servicedesk-owen", "Owen", "Price")):
+        user, created = StaffUser.objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        role_assign(user=user, organisation=context.organisation, role=Role.SERVICE_DESK, context=audit_context)
+        people.append(user)
+    return people
+
+
+def seed(context: DemoContext) -> None:
+    organisation = context.organisation
+    audit_context = AuditContext.system(client="seed_demo", organisation=organisation)
+    staff = _extra_desk_staff(context, audit_context)
+    now = timezone.now()
+    for index, (given, family, preferred, language, formats) in enumerate(DEMO_PATIENTS):
+        nhs_number = synthetic_nhs_number(index * 1000 + 1)
+        if Patient.objects.filter(
+            organisation=organisation, nhs_number_hash=lookup_hash(kind="nhs_number", normalised=nhs_number)
+        ).exists():
+            continue
+        start = now - timedelta(days=200 - index * 3)
+
+        def desk(
+            days: int, reason: str, source: str = ChangeSource.PHONE_CALL, who: int = 0, start: object = start
+        ) -> ChangeMeta:
+            return ChangeMeta(
+                source=source,
+                reason=reason,
+                user=staff[who % len(staff)],
+                role=Role.SERVICE_DESK,
+                at=start + timedelta(days=days),
+            )  # type: ignore[operator]
+
+        def system(
+            days: int, reason: str, source: str = ChangeSource.OTHER_SYSTEM_API, start: object = start
+        ) -> ChangeMeta:
+            return ChangeMeta(
+                source=source, reason=reason, system_client="gp-sms-gateway", at=start + timedelta(days=days)
+            )  # type: ignore[operator]
+
+        patient = patient_create(
+            organisation=organisation,
+            nhs_number=nhs_number,
+            given_name=given,
+            family_name=family,
+            preferred_name=preferred,
+            language=language,
+            accessible_formats=formats,
+            meta=system(0, "Registered from the patient administration system"),
+        )
+        mobile_status = STATUSES[index % 4]
+        mobile = contact_point_add(
+            patient=patient,
+            kind=ContactPoint.Kind.MOBILE,
+            value=f"07400 {100000 + index * 37:06d}",
+            source=ContactPoint.Source.OTHER_SYSTEM,
+            meta=system(1, "Imported from the GP record"),
+            context=audit_context,
+            status=mobile_status if mobile_status != ContactPoint.Status.BOUNCED else ContactPoint.Status.UNVERIFIED,
+            verified_how="Code sent by text and read back",
+        )
+        contact_point_add(
+            patient=patient,
+            kind=ContactPoint.Kind.EMAIL,
+            value=f"{given.lower()}.{family.lower().replace(chr(39), '')}@example.com",
+            source=ContactPoint.Source.PATIENT,
+            meta=desk(5, "Patient gave their email", who=index),
+            context=audit_context,
+            status=STATUSES[(index + 1) % 4],
+            verified_how="Link in email clicked",
+        )
+        if index % 2 == 0:
+            contact_point_add(
+                patient=patient,
+                kind=ContactPoint.Kind.NHSAPP,
+                value="",
+                source=ContactPoint.Source.OTHER_SYSTEM,
+                meta=system(2, "Patient uses the NHS App"),
+                context=audit_context,
+                status=ContactPoint.Status.VERIFIED,
+                verified_how="NHS login",
+            )
+        contact_point_add(
+            patient=patient,
+            kind=ContactPoint.Kind.POSTAL_ADDRESS,
+            value=f"{index + 12} Orchard Lane\nNorthfield\nNF{index % 9 + 1} {index % 9 + 2}AB",
+            source=ContactPoint.Source.SERVICE_DESK,
+            meta=desk(6, "Confirmed address on the phone", who=index + 1),
+            context=audit_context,
+        )
+        if mobile_status == ContactPoint.Status.BOUNCED:
+            contact_point_status_change(
+                contact_point=mobile,
+                status=ContactPoint.Status.BOUNCED,
+                meta=system(40, "Text message could not be delivered", ChangeSource.DELIVERY_BOUNCE),
+                context=audit_context,
+            )
+        preferences_change(
+            patient=patient,
+            expected_lock_version=None,
+            cells={("campaigns_surveys", "email"): True},
+            meta=desk(30, "Patient agreed to hear about surveys", ChangeSource.IN_PERSON, who=index + 2),
+            context=audit_context,
+        )
+        preferences_change(
+            patient=patient,
+            expected_lock_version=None,
+            cells={("service_updates", "sms"): False, ("prescriptions", "letter"): False},
+            meta=desk(75, "Patient prefers fewer texts", ChangeSource.LETTER, who=index),
+            context=audit_context,
+        )
+        if index % 3 == 0:
+            preferences_change(
+                patient=patient,
+                expected_lock_version=None,
+                cells={("service_updates", "email"): False},
+                no_non_essential=True,
+                meta=system(120, "Patient replied STOP", ChangeSource.PATIENT_SMS_REPLY),
+                context=audit_context,
+            )
+        preferences_change(
+            patient=patient,
+            expected_lock_version=None,
+            cells={("appointments", "letter"): index % 2 == 1},
+            channel_order=["sms", "nhsapp", "email", "letter"],
+            meta=desk(150, "Patient asked to try texts first", who=index + 1),
+            context=audit_context,
+        )

@@ -1,0 +1,70 @@
+"""Category policies: lawful basis, whether the category is critical, and default channels.
+
+An organisation may override a category with a CategoryPolicy row; otherwise DEFAULT_POLICIES
+apply. Critical categories must keep at least one channel open and are not affected by the
+patient's "no non-essential messages" switch; every other category is non-essential.
+"""
+
+from dataclasses import dataclass
+
+from preferences.models import Category, CategoryPolicy, Channel, LawfulBasis
+
+ALL_ON = {channel.value: True for channel in Channel}
+ALL_OFF = {channel.value: False for channel in Channel}
+DEFAULT_CHANNEL_ORDER = [Channel.NHSAPP.value, Channel.SMS.value, Channel.EMAIL.value, Channel.LETTER.value]
+
+
+@dataclass(frozen=True)
+class Policy:
+    category: str
+    label: str
+    lawful_basis: str
+    is_critical: bool
+    defaults: dict[str, bool]
+
+    def default_for(self, channel: str) -> bool:
+        # Explicit consent means off until the patient gives it, whatever the defaults say.
+        if self.lawful_basis == LawfulBasis.EXPLICIT_CONSENT:
+            return False
+        return bool(self.defaults.get(channel, True))
+
+
+def _policy(category: Category, basis: LawfulBasis, *, critical: bool, defaults: dict[str, bool]) -> Policy:
+    return Policy(category.value, str(category.label), basis.value, critical, defaults)
+
+
+DEFAULT_POLICIES: dict[str, Policy] = {
+    policy.category: policy
+    for policy in (
+        _policy(Category.APPOINTMENTS, LawfulBasis.LEGITIMATE_INTEREST, critical=True, defaults=ALL_ON),
+        _policy(Category.TEST_RESULTS, LawfulBasis.LEGITIMATE_INTEREST, critical=True, defaults=ALL_ON),
+        _policy(Category.SCREENING, LawfulBasis.LEGITIMATE_INTEREST, critical=True, defaults=ALL_ON),
+        _policy(Category.PRESCRIPTIONS, LawfulBasis.LEGITIMATE_INTEREST, critical=False, defaults=ALL_ON),
+        _policy(
+            Category.SERVICE_UPDATES,
+            LawfulBasis.LEGITIMATE_INTEREST,
+            critical=False,
+            defaults={**ALL_ON, Channel.LETTER.value: False},
+        ),
+        _policy(Category.CAMPAIGNS_SURVEYS, LawfulBasis.EXPLICIT_CONSENT, critical=False, defaults=ALL_OFF),
+    )
+}
+
+
+def category_policies(*, organisation: object) -> dict[str, Policy]:
+    """Every category's policy for the organisation, in display order."""
+    overrides = {row.category: row for row in CategoryPolicy.objects.filter(organisation=organisation)}
+    policies = {}
+    for category in Category:
+        row = overrides.get(category.value)
+        if row is None:
+            policies[category.value] = DEFAULT_POLICIES[category.value]
+        else:
+            policies[category.value] = Policy(
+                category.value,
+                str(category.label),
+                row.lawful_basis,
+                row.is_critical,
+                {**ALL_ON, **row.channel_defaults},
+            )
+    return policies
