@@ -26,11 +26,12 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args: Any, organisations: list[Organisation], staff: list[StaffUser], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisations = organisations
-        self.fields["organisation"].choices = [("", "All your organisations")] + [
+        choice_fields: dict[str, Any] = self.fields
+        choice_fields["organisation"].choices = [("", "All your organisations")] + [
             (str(org.id), f"{org.name} ({org.ods_code})") for org in organisations
         ]
-        self.fields["actor"].choices = [("", "Anyone")] + [(str(user.id), user.display_name) for user in staff]
-        self.fields["action"].choices = [("", "Any action")] + [
+        choice_fields["actor"].choices = [("", "Anyone")] + [(str(user.id), user.display_name) for user in staff]
+        choice_fields["action"].choices = [("", "Any action")] + [
             (name, f"{label} ({name})") for name, label in action_choices()
         ]
         for name, noun in (

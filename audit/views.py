@@ -95,7 +95,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 @requires(Permission.AUDIT_EXPORT)
 @require_GET
-def event_export(request: HttpRequest) -> HttpResponse:
+def event_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     form = _filter_form(request)
     if not form.is_valid():
         messages.error(request, "The export was not made: correct the filters first.")

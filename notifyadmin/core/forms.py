@@ -10,7 +10,7 @@ class DayMonthYearWidget(forms.MultiWidget):
     """The NHS.UK date input: three boxes named <name>_day, <name>_month, <name>_year."""
 
     def __init__(self) -> None:
-        parts = {
+        parts: dict[str, forms.Widget | type[forms.Widget]] = {
             "day": forms.TextInput(attrs={"inputmode": "numeric"}),
             "month": forms.TextInput(attrs={"inputmode": "numeric"}),
             "year": forms.TextInput(attrs={"inputmode": "numeric"}),

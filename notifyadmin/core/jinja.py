@@ -1,6 +1,6 @@
 """The Jinja2 environment for the app's pages, with the NHS.UK frontend macros."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ def london_time(value: datetime | None, fmt: str = "%-d %b %Y, %H:%M") -> str:
     if value is None:
         return ""
     if timezone.is_naive(value):
-        value = timezone.make_aware(value, timezone.UTC)
+        value = timezone.make_aware(value, UTC)
     return value.astimezone(LONDON).strftime(fmt)
 
 
