@@ -31,6 +31,7 @@ var:
 setup: install var ## Install, migrate the local database and seed the demo
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py cis2_local_setup
 
 run: setup ## Start web app (http://127.0.0.1:8000), worker, scheduler and local sandboxes; Ctrl-C stops all
 	$(BIN)/honcho start -f Procfile

@@ -30,8 +30,9 @@ _sqlite_chain_lock = threading.Lock()
 
 # Patient identifiers must never be written into details: they belong in patient_ref (opaque).
 _IDENTIFIER_PATTERNS = (
-    re.compile(r"(?<!\d)\d{3}\s?\d{3}\s?\d{4}(?!\d)"),  # NHS number, or a UK phone number
-    re.compile(r"(?<!\d)(?:\+44|0)7\d{9}(?!\d)"),  # UK mobile
+    # Bounded by non-word characters, so digit runs inside ids (UUIDs, hashes) are not mistaken.
+    re.compile(r"(?<![\w-])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w-])"),  # NHS number, or a UK phone number
+    re.compile(r"(?<![\w-])(?:\+44|0)7\d{9}(?![\w-])"),  # UK mobile
     re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+"),  # email address
 )
 

@@ -11,6 +11,7 @@ from notifyadmin.core.schema import SchemaView
 urlpatterns = [
     path("", include("notifyadmin.core.urls")),
     path("accounts/", include("notifyadmin.accounts.urls")),
+    path("oidc/", include("notifyadmin.accounts.cis2.urls")),
     path("audit/", include("audit.urls")),
     path("templates/", include("templates_app.urls")),
     path("patients/", include("preferences.urls")),

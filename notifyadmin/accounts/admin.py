@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from notifyadmin.accounts.models import Organisation, RoleAssignment, StaffUser
+from notifyadmin.accounts.models import Cis2RoleMapping, Organisation, RoleAssignment, StaffUser
 
 
 @admin.register(StaffUser)
@@ -20,3 +20,30 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 class RoleAssignmentAdmin(SimpleHistoryAdmin):
     list_display = ("user", "organisation", "role")
     list_filter = ("role", "organisation")
+
+
+@admin.register(Cis2RoleMapping)
+class Cis2RoleMappingAdmin(SimpleHistoryAdmin):
+    """For superusers: mappings for every organisation (organisation empty). Changes go through
+    the same audited services as the in-app pages."""
+
+    list_display = ("role_code", "activity_code", "app_role", "organisation")
+    list_filter = ("app_role", "organisation")
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        from audit.services import AuditContext
+        from notifyadmin.accounts.cis2 import services
+
+        context = AuditContext.from_request(request)
+        fields = {"role_code": obj.role_code, "activity_code": obj.activity_code, "app_role": obj.app_role}
+        if change:
+            services.role_mapping_change(context=context, mapping=Cis2RoleMapping.objects.get(pk=obj.pk), **fields)
+        else:
+            created = services.role_mapping_create(context=context, organisation=obj.organisation, **fields)
+            obj.pk = created.pk
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        from audit.services import AuditContext
+        from notifyadmin.accounts.cis2 import services
+
+        services.role_mapping_delete(context=AuditContext.from_request(request), mapping=obj)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
@@ -14,12 +15,13 @@ from notifyadmin.accounts.selectors import role_assignments_of
 
 ACTIVE_ASSIGNMENT_SESSION_KEY = "active_role_assignment_id"
 LAST_ACTIVITY_SESSION_KEY = "last_activity"
+SIGNED_IN_AT_SESSION_KEY = "signed_in_at"
 
 
 class ActiveRoleMiddleware:
     """Sets `request.active_assignment`, `request.active_role`, `request.organisation` and
     `request.role_assignments`, and signs out a session idle for longer than
-    SESSION_IDLE_SECONDS (the absolute limit is the session cookie's age)."""
+    SESSION_IDLE_SECONDS or signed in longer ago than SESSION_COOKIE_AGE (the absolute limit)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -31,8 +33,15 @@ class ActiveRoleMiddleware:
         request.role_assignments = []  # type: ignore[attr-defined]
         if request.user.is_authenticated:
             if self._idle_too_long(request):
-                logout(request)
+                _session_expire(request, action="auth.session.expired")
                 messages.info(request, "You were signed out because you were inactive. Sign in again to continue.")
+                return redirect(settings.LOGIN_URL)
+            if self._past_absolute_limit(request):
+                _session_expire(request, action="auth.session.absolute_expired")
+                messages.info(
+                    request,
+                    "You were signed out because you have been signed in for too long. Sign in again to continue.",
+                )
                 return redirect(settings.LOGIN_URL)
             request.session[LAST_ACTIVITY_SESSION_KEY] = int(time.time())
             assignments = role_assignments_of(user=request.user)  # type: ignore[arg-type]
@@ -45,9 +54,30 @@ class ActiveRoleMiddleware:
         return self.get_response(request)
 
     @staticmethod
+    def _past_absolute_limit(request: HttpRequest) -> bool:
+        """The session cookie's age is refreshed whenever the session changes; the absolute limit
+        (SESSION_COOKIE_AGE, 12 hours) counts from sign-in instead."""
+        started = request.session.get(SIGNED_IN_AT_SESSION_KEY)
+        return started is not None and time.time() - started > settings.SESSION_COOKIE_AGE
+
+    @staticmethod
     def _idle_too_long(request: HttpRequest) -> bool:
         last = request.session.get(LAST_ACTIVITY_SESSION_KEY)
         return last is not None and time.time() - last > settings.SESSION_IDLE_SECONDS
+
+
+def _session_expire(request: HttpRequest, *, action: str) -> None:
+    """End a session at its idle or absolute limit, recording who it belonged to."""
+    from audit.services import AuditContext, audit_record
+
+    with transaction.atomic():
+        audit_record(
+            context=AuditContext.from_request(request),
+            action=action,
+            target_type="staff_user",
+            target_id=str(request.user.pk),
+        )
+    logout(request)
 
 
 def _choose_active(assignments: list[RoleAssignment], chosen_id: str | None) -> RoleAssignment | None:

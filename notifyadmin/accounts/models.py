@@ -62,3 +62,55 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} at {self.organisation.ods_code}"
+
+
+class Cis2RoleMapping(models.Model):
+    """Administrators' rule: a CIS2 job role (its `role_code`, optionally narrowed to holders of
+    one activity code) at an organisation (or at any, when organisation is empty) grants an app role.
+    A role code may appear in several rows to grant several app roles."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="cis2_role_mappings"
+    )
+    role_code = models.CharField(max_length=100)
+    activity_code = models.CharField(max_length=20, blank=True)
+    app_role = models.CharField(max_length=40, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role_code", "activity_code", "app_role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "role_code", "activity_code", "app_role"], name="unique_cis2_role_mapping"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role_code} -> {self.app_role}"
+
+
+class Cis2Session(models.Model):
+    """A Django session started by CIS2 sign-in, so back-channel logout can find and end it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(StaffUser, on_delete=models.CASCADE, related_name="cis2_sessions")
+    sid = models.CharField(max_length=200, db_index=True)
+    sub = models.CharField(max_length=200, db_index=True)
+    session_key = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"CIS2 session of {self.user_id}"
+
+
+class Cis2LogoutTokenUse(models.Model):
+    """The jti of every back-channel logout token accepted, so a replay is refused."""
+
+    jti = models.CharField(max_length=200, primary_key=True)
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.jti

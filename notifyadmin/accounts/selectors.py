@@ -36,8 +36,9 @@ def get_in_organisation_or_404(queryset: QuerySet[M], *, organisation: Organisat
     """
     if organisation is None:
         raise Http404
+    not_found = (queryset.model.DoesNotExist, ValidationError, ValueError, TypeError)  # type: ignore[attr-defined]
     try:
         return queryset.get(organisation=organisation, **lookup)
-    except (queryset.model.DoesNotExist, ValidationError, ValueError, TypeError) as error:
+    except not_found as error:
         # A malformed id (for example not a UUID) is "not found" too.
         raise Http404 from error

@@ -1,5 +1,6 @@
 """Writes about organisations, staff and their sessions. Each is atomic and audited."""
 
+import time
 import uuid
 
 from django.contrib.auth import login, logout
@@ -7,7 +8,11 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from audit.services import SIGN_IN_SESSION_KEY, AuditContext, audit_record
-from notifyadmin.accounts.middleware import ACTIVE_ASSIGNMENT_SESSION_KEY
+from notifyadmin.accounts.middleware import (
+    ACTIVE_ASSIGNMENT_SESSION_KEY,
+    LAST_ACTIVITY_SESSION_KEY,
+    SIGNED_IN_AT_SESSION_KEY,
+)
 from notifyadmin.accounts.models import Organisation, RoleAssignment, StaffUser
 from notifyadmin.accounts.roles import Role
 from notifyadmin.accounts.selectors import role_assignments_of
@@ -32,13 +37,26 @@ def _context_for(request: HttpRequest, user: StaffUser, assignment: RoleAssignme
     )
 
 
-def session_sign_in(*, request: HttpRequest, user: StaffUser, method: str, sign_in_session_id: str = "") -> None:
+def session_sign_in(
+    *,
+    request: HttpRequest,
+    user: StaffUser,
+    method: str,
+    sign_in_session_id: str = "",
+    active_assignment: RoleAssignment | None = None,
+    session_values: dict[str, object] | None = None,
+) -> None:
     """Start a session for `user` and record it. `sign_in_session_id` is the identity
-    provider's session id (CIS2 `sid`) when there is one; local sign-in makes its own."""
+    provider's session id (CIS2 `sid`) when there is one; local sign-in makes its own.
+    `active_assignment` chooses the role worked in (default: the first); `session_values` are
+    stored in the new session before the sign-in is audited (CIS2 role id, auth_time...)."""
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SIGN_IN_SESSION_KEY] = sign_in_session_id or f"local-{uuid.uuid4()}"
+    request.session[SIGNED_IN_AT_SESSION_KEY] = request.session[LAST_ACTIVITY_SESSION_KEY] = int(time.time())
+    for key, value in (session_values or {}).items():
+        request.session[key] = value
     assignments = role_assignments_of(user=user)
-    active = assignments[0] if assignments else None
+    active = active_assignment or (assignments[0] if assignments else None)
     if active:
         request.session[ACTIVE_ASSIGNMENT_SESSION_KEY] = str(active.id)
     with transaction.atomic():
@@ -91,8 +109,12 @@ def lockout_record(*, request: HttpRequest, username: str) -> None:
 def session_sign_out(*, request: HttpRequest) -> None:
     if request.user.is_authenticated:
         with transaction.atomic():
-            audit_record(context=AuditContext.from_request(request), action="auth.signed_out",
-                         target_type="staff_user", target_id=str(request.user.pk))
+            audit_record(
+                context=AuditContext.from_request(request),
+                action="auth.signed_out",
+                target_type="staff_user",
+                target_id=str(request.user.pk),
+            )
     logout(request)
 
 

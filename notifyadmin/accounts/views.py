@@ -1,6 +1,7 @@
 """Sign-in (local development and break-glass), sign-out, role switching, staff list."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from notifyadmin.accounts import services
 from notifyadmin.accounts.access import public, requires, signed_in
+from notifyadmin.accounts.cis2 import provider
+from notifyadmin.accounts.cis2 import services as cis2_services
+from notifyadmin.accounts.cis2.provider import cis2_enabled
+from notifyadmin.accounts.cis2.views import cis2_sign_in_url
 from notifyadmin.accounts.forms import SignInForm, SwitchRoleForm
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.accounts.selectors import staff_in_organisation
@@ -47,11 +52,14 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         "form": form,
         "next": _safe_next(request),
         "error_list": error_summary_items(form) if form.errors else [],
+        "cis2_sign_in_url": cis2_sign_in_url(_safe_next(request)) if cis2_enabled() else "",
     }
     return render(request, "accounts/sign_in.jinja", context, status=status)
 
 
-def locked_out(request: HttpRequest, original_response: HttpResponse | None, credentials: dict[str, Any] | None) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict[str, Any] | None
+) -> HttpResponse:
     """django-axes calls this when a username is locked after repeated failures."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     services.lockout_record(request=request, username=str(username)[:150])
@@ -63,9 +71,28 @@ def locked_out(request: HttpRequest, original_response: HttpResponse | None, cre
 @signed_in
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
+    end_session_url = cis2_end_session_url(request) if request.session.get("sign_in_method") == "cis2" else ""
+    cis2_services.session_forget(session_key=request.session.session_key)
     services.session_sign_out(request=request)
+    if end_session_url:
+        return redirect(end_session_url)  # CIS2 ends its session too (RP-initiated logout)
     messages.success(request, "You have signed out.")
     return redirect(settings.LOGIN_URL)
+
+
+def cis2_end_session_url(request: HttpRequest) -> str:
+    """CIS2's end-session endpoint (from discovery) with this session's ID token as the hint."""
+    id_token = request.session.get(cis2_services.ID_TOKEN_SESSION_KEY)
+    try:
+        endpoint = provider.endpoint("end_session_endpoint")
+    except provider.ProviderError:
+        return ""
+    if not (endpoint and id_token):
+        return ""
+    params = {"id_token_hint": id_token}
+    if settings.CIS2_POST_LOGOUT_REDIRECT_URI:
+        params["post_logout_redirect_uri"] = settings.CIS2_POST_LOGOUT_REDIRECT_URI
+    return f"{endpoint}?{urlencode(params)}"
 
 
 @signed_in
@@ -96,7 +123,9 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "user": user,
-            "roles": [a.get_role_display() for a in user.role_assignments.all() if a.organisation_id == organisation.id],
+            "roles": [
+                a.get_role_display() for a in user.role_assignments.all() if a.organisation_id == organisation.id
+            ],
         }
         for user in staff
     ]

@@ -198,3 +198,69 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Patients and preferences (preferences app) ---
+# Key for the keyed hashes (HMAC-SHA256) used to look patients up by NHS number, mobile or
+# email. The default serves local runs and tests only; production.py requires it from the
+# environment. Changing it makes existing look-up hashes unusable until they are recomputed.
+PATIENT_LOOKUP_KEY = env.str("PATIENT_LOOKUP_KEY", default="local-and-test-only-patient-lookup-key")
+# When true, revealing a masked contact detail needs a recent step-up (CIS2 re-authentication,
+# notifyadmin.accounts.stepup) no older than STEPUP_MAX_AGE_SECONDS.
+CONTACT_REVEAL_REQUIRES_STEPUP = env.bool("CONTACT_REVEAL_REQUIRES_STEPUP", default=False)
+# The reasons a member of staff may give for finding a patient (plus free text).
+PATIENT_SEARCH_REASONS = env.list(
+    "PATIENT_SEARCH_REASONS",
+    default=[
+        "Patient phoned the service desk",
+        "Patient wrote to us",
+        "Patient visited in person",
+        "Message delivery problem",
+        "Request from a clinical team",
+    ],
+)
+# One schema name for the preference channels (the templates API has its own channel set).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["PreferenceChannelEnum"] = "preferences.models.Channel"
+
+# CIS2 (NHS Care Identity Service 2) sign-in: OpenID Connect through mozilla-django-oidc,
+# extended in notifyadmin/accounts/cis2/. Endpoints come from the issuer's discovery document.
+# CIS2 is "configured" when CIS2_ISSUER and CIS2_CLIENT_ID are both set.
+CIS2_ISSUER = env.str("CIS2_ISSUER", default="")
+CIS2_CLIENT_ID = env.str("CIS2_CLIENT_ID", default="")
+CIS2_CLIENT_AUTH = env.str("CIS2_CLIENT_AUTH", default="private_key_jwt")  # or client_secret_post
+CIS2_CLIENT_SECRET = env.str("CIS2_CLIENT_SECRET", default="")
+CIS2_PRIVATE_KEY_PATH = env.str("CIS2_PRIVATE_KEY_PATH", default="")
+CIS2_KEY_ID = env.str("CIS2_KEY_ID", default="")
+CIS2_SCOPES = "openid profile email nhsperson associatedorgs nationalrbacaccess selectedrole"
+CIS2_ACR_VALUES = env.str("CIS2_ACR_VALUES", default="AAL2_OR_AAL3_ANY")
+CIS2_MIN_ID_ASSURANCE = env.int("CIS2_MIN_ID_ASSURANCE", default=3)
+CIS2_MIN_AUTH_ASSURANCE = env.int("CIS2_MIN_AUTH_ASSURANCE", default=2)
+# The ID token's auth_time must be within this many seconds of its iat and of now (plus skew).
+CIS2_MAX_AUTH_AGE_SECONDS = env.int("CIS2_MAX_AUTH_AGE_SECONDS", default=60)
+CIS2_CLOCK_SKEW_SECONDS = env.int("CIS2_CLOCK_SKEW_SECONDS", default=30)
+CIS2_ID_TOKEN_ALGORITHMS = env.list("CIS2_ID_TOKEN_ALGORITHMS", default=["RS512", "RS256", "PS512", "PS256"])
+CIS2_LOGOUT_TOKEN_MAX_AGE_SECONDS = env.int("CIS2_LOGOUT_TOKEN_MAX_AGE_SECONDS", default=120)
+CIS2_HTTP_TIMEOUT_SECONDS = env.float("CIS2_HTTP_TIMEOUT_SECONDS", default=5.0)
+CIS2_DISCOVERY_CACHE_SECONDS = env.int("CIS2_DISCOVERY_CACHE_SECONDS", default=3600)
+# A token naming an unknown kid makes us fetch the JWKS again, but not more often than this.
+CIS2_JWKS_MIN_REFRESH_SECONDS = env.int("CIS2_JWKS_MIN_REFRESH_SECONDS", default=10)
+# Where CIS2 sends the browser after RP-initiated logout (must be registered with CIS2); empty: none.
+CIS2_POST_LOGOUT_REDIRECT_URI = env.str("CIS2_POST_LOGOUT_REDIRECT_URI", default="")
+# A person whose selected role is at an organisation notifyadmin does not know is refused,
+# unless this is on (an administrator's decision, made per environment).
+CIS2_CREATE_UNKNOWN_ORGANISATIONS = env.bool("CIS2_CREATE_UNKNOWN_ORGANISATIONS", default=False)
+# Step-up: high-risk actions need an authentication no older than this.
+STEPUP_MAX_AGE_SECONDS = env.int("STEPUP_MAX_AGE_SECONDS", default=5 * 60)
+
+AUTHENTICATION_BACKENDS.append("notifyadmin.accounts.cis2.backend.Cis2AuthenticationBackend")
+# mozilla-django-oidc settings; the OIDC_OP_* endpoints are resolved from discovery by the backend.
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_RP_SCOPES = CIS2_SCOPES
+OIDC_RP_SIGN_ALGO = "RS512"
+OIDC_STORE_ID_TOKEN = True
+OIDC_CALLBACK_CLASS = "notifyadmin.accounts.cis2.views.Cis2CallbackView"
+OIDC_AUTHENTICATE_CLASS = "notifyadmin.accounts.cis2.views.Cis2AuthenticationRequestView"
+OIDC_TIMEOUT = CIS2_HTTP_TIMEOUT_SECONDS
+# CIS2 callbacks are not password attempts: django-axes must not count them against an IP address.
+AXES_WHITELIST_CALLABLE = "notifyadmin.accounts.cis2.views.axes_exempt"

@@ -5,5 +5,17 @@ from notifyadmin.settings.base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 # A fixed development key is acceptable only here: production has no default (production.py).
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="local-development-only-not-a-secret")  # noqa: S105
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="local-development-only-not-a-secret")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+# CIS2: the local stand-in (python -m notifyadmin.sandboxes.cis2), wired by `manage.py cis2_local_setup`.
+CIS2_ISSUER = env.str(
+    "CIS2_ISSUER",
+    default="http://127.0.0.1:8001/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare",
+)
+CIS2_CLIENT_ID = env.str("CIS2_CLIENT_ID", default="notifyadmin-local")
+CIS2_CLIENT_AUTH = env.str("CIS2_CLIENT_AUTH", default="private_key_jwt")
+CIS2_PRIVATE_KEY_PATH = env.str("CIS2_PRIVATE_KEY_PATH", default=str(VAR_DIR / "cis2-client" / "private.pem"))
+CIS2_KEY_ID = env.str("CIS2_KEY_ID", default="notifyadmin-local-1")
+CIS2_POST_LOGOUT_REDIRECT_URI = env.str("CIS2_POST_LOGOUT_REDIRECT_URI", default="http://127.0.0.1:8000/")
+CIS2_CREATE_UNKNOWN_ORGANISATIONS = env.bool("CIS2_CREATE_UNKNOWN_ORGANISATIONS", default=True)

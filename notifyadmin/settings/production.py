@@ -10,10 +10,29 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
+PATIENT_LOOKUP_KEY = env.str("PATIENT_LOOKUP_KEY")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 
 # With production settings CIS2 is the only way in.
 LOCAL_SIGN_IN_ENABLED = False
+LOGIN_URL = "oidc_authentication_init"
+LOGOUT_REDIRECT_URL = "oidc_authentication_init"
+CIS2_ISSUER = env.str("CIS2_ISSUER")
+CIS2_CLIENT_ID = env.str("CIS2_CLIENT_ID")
+CIS2_CLIENT_AUTH = env.str("CIS2_CLIENT_AUTH")
+if CIS2_CLIENT_AUTH == "private_key_jwt":
+    CIS2_PRIVATE_KEY_PATH = env.str("CIS2_PRIVATE_KEY_PATH")
+    CIS2_KEY_ID = env.str("CIS2_KEY_ID")
+elif CIS2_CLIENT_AUTH == "client_secret_post":
+    CIS2_CLIENT_SECRET = env.str("CIS2_CLIENT_SECRET")
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("CIS2_CLIENT_AUTH must be private_key_jwt or client_secret_post.")
+if not CIS2_ISSUER.startswith("https://"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("CIS2_ISSUER must be an https:// URL in production.")
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -27,7 +46,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-if NOTIFY_ENVIRONMENT != "production":  # noqa: F405
+if NOTIFY_ENVIRONMENT != "production":
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("Production settings need NOTIFY_ENVIRONMENT=production.")

@@ -70,6 +70,11 @@ def test_patient_identifiers_are_refused_in_details(context, details):
     assert AuditEvent.objects.count() == 0
 
 
+def test_ids_with_long_digit_runs_are_not_mistaken_for_identifiers(context):
+    event = record(context, details={"staff_user_id": "5e0c1234-5678-4a1b-8123-456789012345", "key": "ab1234567890"})
+    assert event.details["staff_user_id"] == "5e0c1234-5678-4a1b-8123-456789012345"
+
+
 def test_the_orm_refuses_to_update_or_delete_events(context):
     event = record(context)
     event.reason = "rewritten"
