@@ -41,9 +41,9 @@ def environment(**options: Any) -> Environment:
         nav_items_for=nav_items_for,
         get_messages=messages.get_messages,
         settings={"NOTIFY_ENVIRONMENT": settings.NOTIFY_ENVIRONMENT},
-        asset_path=static("nhsuk/assets"),
-        nhsuk_css=static(f"nhsuk/nhsuk-frontend-{settings.NHSUK_FRONTEND_VERSION}.min.css"),
-        nhsuk_js=static(f"nhsuk/nhsuk-frontend-{settings.NHSUK_FRONTEND_VERSION}.min.js"),
+        # A folder, not a file: the manifest storage has no entry for it, so no static() here.
+        asset_path=f"{settings.STATIC_URL}nhsuk/assets",
+        nhsuk_css_path=f"nhsuk/nhsuk-frontend-{settings.NHSUK_FRONTEND_VERSION}.min.css",
     )
     env.filters["london"] = london_time
     return env
