@@ -25,7 +25,8 @@ from notifyadmin.core.correlation import get_correlation_id
 GENESIS_HASH = "0" * 64
 # Any key for pg_advisory_xact_lock, fixed so that every writer serialises on the chain head.
 _CHAIN_LOCK_KEY = 7_401_186_223
-# SQLite (local runs only) has no advisory locks; serialise writers within the process.
+# SQLite (local runs only) has no advisory locks: its IMMEDIATE transactions (settings) serialise
+# processes, and this lock serialises threads of one process.
 _sqlite_chain_lock = threading.Lock()
 
 # Patient identifiers must never be written into details: they belong in patient_ref (opaque).
