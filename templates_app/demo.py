@@ -1,0 +1,268 @@
+"""Demo templates for `make run`, in every state of the workflow, some in Welsh too.
+
+Authors are designer and designer2; content approvals by the other designer; sign-off by cso.
+Safe to run twice: a template that already exists is left as it is.
+"""
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.utils import timezone
+
+from audit.services import AuditContext
+from notifyadmin.accounts.roles import Role
+from notifyadmin.core.demo import DemoContext
+from templates_app import linting, services
+from templates_app.models import MessageTemplate, TemplateVersion, VersionStatus
+
+DATE = {
+    "name": "appointment_date",
+    "type": "date",
+    "max_length": 10,
+    "personal_data": "low",
+    "sample_value": "2026-03-27",
+}
+TIME = {"name": "appointment_time", "type": "time", "max_length": 5, "personal_data": "low", "sample_value": "09:30"}
+CLINIC = {"name": "clinic_name", "type": "text", "max_length": 60, "personal_data": "low", "sample_value": "Eye clinic"}
+PHONE = {
+    "name": "clinic_phone",
+    "type": "phone_number",
+    "max_length": 11,
+    "personal_data": "none",
+    "sample_value": "01632960000",
+}
+LINK = {
+    "name": "booking_link",
+    "type": "url",
+    "max_length": 200,
+    "personal_data": "none",
+    "sample_value": "https://www.nhs.uk/nhs-app/",
+}
+
+
+def _c(channel: str, body: str, language: str = "en", subject: str = "") -> dict[str, str]:
+    return {"channel": channel, "language": language, "subject": subject, "body": body}
+
+
+DEMO_TEMPLATES: list[dict[str, Any]] = [
+    {
+        "name": "Appointment booked",
+        "purpose": "appointments",
+        "state": VersionStatus.PUBLISHED,
+        "author": "designer",
+        "channels": ["nhsapp", "sms"],
+        "schema": [DATE, TIME, CLINIC],
+        "contents": [
+            _c(
+                "nhsapp",
+                "Your {{ clinic_name }} appointment is booked for {{ appointment_date }} at {{ appointment_time }}.\n\n"
+                "If you cannot come, tell us as soon as you can.",
+            ),
+            _c("sms", "Your {{ clinic_name }} appointment is on {{ appointment_date }} at {{ appointment_time }}."),
+            _c(
+                "nhsapp",
+                "Mae eich apwyntiad {{ clinic_name }} wedi'i drefnu ar gyfer {{ appointment_date }} "
+                "am {{ appointment_time }}.",
+                "cy",
+            ),
+            _c(
+                "sms", "Mae eich apwyntiad {{ clinic_name }} ar {{ appointment_date }} am {{ appointment_time }}.", "cy"
+            ),
+        ],
+    },
+    {
+        "name": "Appointment changed",
+        "purpose": "appointments",
+        "state": VersionStatus.CONTENT_APPROVED,
+        "author": "designer",
+        "channels": ["nhsapp", "sms"],
+        "schema": [DATE, TIME, CLINIC],
+        "contents": [
+            _c(
+                "nhsapp",
+                "Your {{ clinic_name }} appointment has moved to {{ appointment_date }} at {{ appointment_time }}.",
+            ),
+            _c(
+                "sms",
+                "Your {{ clinic_name }} appointment has moved to {{ appointment_date }} at {{ appointment_time }}.",
+            ),
+        ],
+    },
+    {
+        "name": "Appointment cancelled",
+        "purpose": "appointments",
+        "state": VersionStatus.SUBMITTED,
+        "author": "designer2",
+        "channels": ["nhsapp", "sms"],
+        "schema": [DATE, CLINIC, PHONE],
+        "contents": [
+            _c(
+                "nhsapp",
+                "We have cancelled your {{ clinic_name }} appointment on {{ appointment_date }}. "
+                "Call {{ clinic_phone }} to book a new one.",
+            ),
+            _c(
+                "sms",
+                "Your {{ clinic_name }} appointment on {{ appointment_date }} is cancelled. Call {{ clinic_phone }}.",
+            ),
+            _c(
+                "sms",
+                "Mae eich apwyntiad {{ clinic_name }} ar {{ appointment_date }} wedi'i ganslo. "
+                "Ffoniwch {{ clinic_phone }}.",
+                "cy",
+            ),
+        ],
+    },
+    {
+        "name": "Appointment reminder",
+        "purpose": "appointments",
+        "state": VersionStatus.SIGNED_OFF,
+        "author": "designer",
+        "channels": ["sms"],
+        "schema": [DATE, TIME],
+        "contents": [
+            _c("sms", "Reminder: you have an appointment on {{ appointment_date }} at {{ appointment_time }}.")
+        ],
+    },
+    {
+        "name": "Results ready",
+        "purpose": "test_results",
+        "sensitivity": "sensitive",
+        "state": VersionStatus.DRAFT,
+        "author": "designer",
+        "channels": ["nhsapp"],
+        "schema": [],
+        "contents": [_c("nhsapp", "Your test results are ready. Log in to the NHS App to see them.")],
+    },
+    {
+        "name": "Screening invitation",
+        "purpose": "screening",
+        "state": VersionStatus.SUPERSEDED,
+        "author": "designer2",
+        "channels": ["email", "letter"],
+        "schema": [LINK],
+        "contents": [
+            _c(
+                "email",
+                "You are invited for screening.\n\n[Book your screening appointment]({{ booking_link }})",
+                subject="Your screening invitation",
+            ),
+            _c("letter", "You are invited for screening. Book online at {{ booking_link }} or call your GP surgery."),
+        ],
+    },
+    {
+        "name": "Prescription ready",
+        "purpose": "prescriptions",
+        "state": VersionStatus.SUBMITTED,
+        "author": "designer",
+        "channels": ["nhsapp", "sms"],
+        "schema": [],
+        "contents": [
+            _c("nhsapp", "Your prescription is ready to collect from your pharmacy."),
+            _c("sms", "Your prescription is ready to collect from your pharmacy."),
+            _c("nhsapp", "Mae eich presgripsiwn yn barod i'w gasglu o'ch fferyllfa.", "cy"),
+        ],
+    },
+]
+
+ORDER = [
+    VersionStatus.DRAFT,
+    VersionStatus.SUBMITTED,
+    VersionStatus.CONTENT_APPROVED,
+    VersionStatus.SIGNED_OFF,
+    VersionStatus.PUBLISHED,
+    VersionStatus.SUPERSEDED,
+]
+
+
+def _save_and_submit(
+    author: AuditContext, draft: TemplateVersion, spec: dict[str, Any], *, submit: bool
+) -> TemplateVersion:
+    services.version_draft_save(
+        context=author,
+        version=draft,
+        lock_version=draft.lock_version,
+        channels=spec["channels"],
+        schema=spec["schema"],
+        contents=spec["contents"],
+    )
+    if not submit:
+        return draft
+    warnings = linting.warnings_of(linting.lint_stored(draft))
+    return services.version_submit(
+        context=author, version=draft, acknowledged={linting.finding_key(w) for w in warnings}
+    )
+
+
+def _advance(
+    version: TemplateVersion,
+    target: VersionStatus,
+    people: dict[str, AuditContext],
+    author: AuditContext,
+    reviewer: AuditContext,
+) -> TemplateVersion:
+    reached = ORDER.index(target)
+    if reached >= ORDER.index(VersionStatus.CONTENT_APPROVED):
+        version = services.version_content_approve(context=reviewer, version=version, content_hash=version.content_hash)
+    if reached >= ORDER.index(VersionStatus.SIGNED_OFF):
+        version = services.version_sign_off(
+            context=people["cso"],
+            version=version,
+            content_hash=version.content_hash,
+            declaration_confirmed=True,
+            hazards="HAZ-003 (wrong appointment details), HAZ-011 (message delay)",
+            authenticated_at=timezone.now(),
+        )
+    if reached >= ORDER.index(VersionStatus.PUBLISHED):
+        version = services.version_publish(context=author, version=version)
+    return version
+
+
+def seed(context: DemoContext) -> None:
+    organisation = context.organisation
+    people = {
+        "designer": AuditContext(
+            actor=context.people["designer"], actor_role=Role.CONTENT_DESIGNER, organisation=organisation
+        ),
+        "designer2": AuditContext(
+            actor=context.people["designer2"], actor_role=Role.CONTENT_DESIGNER, organisation=organisation
+        ),
+        "cso": AuditContext(
+            actor=context.people["cso"], actor_role=Role.CLINICAL_SAFETY_OFFICER, organisation=organisation
+        ),
+    }
+    for spec in DEMO_TEMPLATES:
+        if MessageTemplate.objects.filter(organisation=organisation, name=spec["name"]).exists():
+            continue
+        author = people[spec["author"]]
+        reviewer = people["designer2" if spec["author"] == "designer" else "designer"]
+        template = services.template_create(
+            context=author,
+            name=spec["name"],
+            purpose=spec["purpose"],
+            sensitivity=spec.get("sensitivity", "routine"),
+            is_critical=False,
+            send_any_time=False,
+            send_window_start=dt.time(8),
+            send_window_end=dt.time(20),
+            routing_plan_id=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-routing-plan/{spec['name']}"),
+            channels=spec["channels"],
+        )
+        state = spec["state"]
+        draft = template.versions.get()
+        version = _save_and_submit(author, draft, spec, submit=state != VersionStatus.DRAFT)
+        if state == VersionStatus.SUPERSEDED:
+            first = _advance(version, VersionStatus.PUBLISHED, people, author, reviewer)
+            second = services.version_draft_create(context=author, template=template, based_on=first)
+            changed = dict(
+                spec,
+                contents=[
+                    dict(item, body=item["body"].replace("You are invited", "We invite you"))
+                    for item in spec["contents"]
+                ],
+            )
+            second = _save_and_submit(author, second, changed, submit=True)
+            _advance(second, VersionStatus.PUBLISHED, people, author, reviewer)
+        elif state != VersionStatus.DRAFT:
+            _advance(version, state, people, author, reviewer)

@@ -1,0 +1,138 @@
+"""Forms of the template pages. Services do the rules; forms only shape input."""
+
+from typing import Any
+
+from django import forms
+
+from templates_app.content.schema import FieldType, PersonalDataClass
+from templates_app.linting import content_field_name, schema_field_name
+from templates_app.models import ChannelChoice, LanguageChoice, Purpose, Sensitivity
+
+MIN_FIELD_ROWS = 3
+
+
+class TemplateCreateForm(forms.Form):
+    name = forms.CharField(max_length=120, label="Template name", error_messages={"required": "Enter a template name"})
+    purpose = forms.ChoiceField(choices=Purpose.choices, label="Purpose")
+    sensitivity = forms.ChoiceField(choices=Sensitivity.choices, label="Clinical sensitivity")
+    is_critical = forms.BooleanField(required=False, label="Critical: patients cannot opt out of every channel")
+    send_any_time = forms.BooleanField(required=False, label="Send at any time (urgent messages only)")
+    send_window_start = forms.TimeField(
+        required=False,
+        label="Send window start (UK time)",
+        initial="08:00",
+        error_messages={"invalid": "Enter a time like 08:00"},
+    )
+    send_window_end = forms.TimeField(
+        required=False,
+        label="Send window end (UK time)",
+        initial="20:00",
+        error_messages={"invalid": "Enter a time like 20:00"},
+    )
+    routing_plan_id = forms.UUIDField(
+        label="NHS Notify routing plan id",
+        error_messages={"required": "Enter the routing plan id", "invalid": "Enter the routing plan id as a UUID"},
+    )
+    channels = forms.MultipleChoiceField(
+        choices=ChannelChoice.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one channel"},
+    )
+
+
+class VersionEditForm(forms.Form):
+    """Content per channel x language, and the personalisation schema as numbered rows."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+    field_rows = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=50)
+    channels = forms.MultipleChoiceField(
+        choices=ChannelChoice.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one channel"},
+    )
+
+    def __init__(self, *args: Any, channels: list[str], field_rows: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.content_channels = channels
+        self.rows = max(field_rows, MIN_FIELD_ROWS)
+        for channel in channels:
+            for language in LanguageChoice.values:
+                if channel == "email":
+                    self.fields[content_field_name(channel, language, "subject")] = forms.CharField(
+                        required=False, label="Subject", max_length=500
+                    )
+                self.fields[content_field_name(channel, language)] = forms.CharField(
+                    required=False, strip=False, widget=forms.Textarea(attrs={"rows": 6}), label="Message"
+                )
+        for index in range(self.rows):
+            self.fields[schema_field_name(index, "name")] = forms.CharField(required=False, label="Name")
+            self.fields[schema_field_name(index, "type")] = forms.ChoiceField(
+                required=False,
+                label="Type",
+                choices=[("", "Choose")] + [(t.value, t.value.replace("_", " ")) for t in FieldType],
+            )
+            self.fields[schema_field_name(index, "max_length")] = forms.IntegerField(
+                required=False,
+                label="Maximum length",
+                min_value=1,
+                max_value=100_000,
+                error_messages={"invalid": "Enter a whole number"},
+            )
+            self.fields[schema_field_name(index, "personal_data")] = forms.ChoiceField(
+                required=False, label="Personal data", choices=[(p.value, p.value) for p in PersonalDataClass]
+            )
+            self.fields[schema_field_name(index, "sample_value")] = forms.CharField(
+                required=False, label="Sample value"
+            )
+
+    def schema(self) -> list[dict[str, Any]]:
+        data = self.cleaned_data
+        rows = []
+        for index in range(self.rows):
+            row = {
+                attr: data.get(schema_field_name(index, attr))
+                for attr in ("name", "type", "max_length", "personal_data", "sample_value")
+            }
+            if not (row["name"] or row["sample_value"] or row["type"]):
+                continue
+            row["max_length"] = row["max_length"] or 0
+            rows.append({k: (v if v is not None else "") for k, v in row.items()})
+        return rows
+
+    def contents(self) -> list[dict[str, str]]:
+        items = []
+        for channel in self.content_channels:
+            for language in LanguageChoice.values:
+                items.append(
+                    {
+                        "channel": channel,
+                        "language": language,
+                        "subject": self.cleaned_data.get(content_field_name(channel, language, "subject"), "") or "",
+                        "body": self.cleaned_data.get(content_field_name(channel, language), "") or "",
+                    }
+                )
+        return items
+
+
+class ContentReviewForm(forms.Form):
+    content_hash = forms.CharField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve the content"), ("changes", "Request changes")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a decision"},
+    )
+    comments = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Comments")
+
+
+class SignOffForm(forms.Form):
+    content_hash = forms.CharField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        choices=[("sign_off", "Sign off"), ("changes", "Request changes")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a decision"},
+    )
+    declaration = forms.BooleanField(required=False, label="I make this declaration")
+    hazards = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Hazard log references considered"
+    )
+    comments = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Comments")

@@ -1,0 +1,39 @@
+"""Checks shared by every transition: the actor's role, organisation and the version's state."""
+
+from audit.services import AuditContext
+from notifyadmin.accounts.roles import Permission, role_can
+from templates_app.models import MessageTemplate, TemplateVersion, VersionStatus
+from templates_app.services.errors import TransitionRefused
+
+
+def require_permission(context: AuditContext, permission: Permission) -> None:
+    if context.actor is None or not role_can(context.actor_role or None, permission):
+        raise TransitionRefused(f"Your current role cannot do this ({permission}).")
+
+
+def require_same_organisation(context: AuditContext, obj: MessageTemplate | TemplateVersion) -> None:
+    if context.organisation is None or obj.organisation_id != context.organisation.id:
+        raise TransitionRefused("This template belongs to another organisation.")
+
+
+def require_status(version: TemplateVersion, allowed: set[VersionStatus], action: str) -> None:
+    if version.status not in allowed:
+        label = VersionStatus(version.status).label.lower()
+        raise TransitionRefused(f"You cannot {action} a version that is {label}.")
+
+
+def lock(version: TemplateVersion) -> TemplateVersion:
+    """Re-read the version under a row lock, so concurrent transitions serialise."""
+    return TemplateVersion.objects.select_for_update().select_related("template").get(pk=version.pk)
+
+
+def audit_ref(value: object) -> str | None:
+    """An id or hash for audit details, in 8-character groups.
+
+    Audit details refuse anything that looks like a patient identifier (10 digits in a row);
+    a hex hash or a UUID can contain such a run by chance, so runs are broken up.
+    """
+    if value is None:
+        return None
+    text = str(value).replace("-", "")
+    return ":".join(text[i : i + 8] for i in range(0, len(text), 8))

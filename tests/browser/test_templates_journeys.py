@@ -1,0 +1,96 @@
+"""Template governance in the browser: a designer drafts and submits, a second designer approves
+the content, a clinical safety officer signs off (confirming their password), the designer publishes."""
+
+import pytest
+from playwright.sync_api import expect
+
+from notifyadmin.accounts.roles import Role
+from tests.factories import TEST_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_out(page):
+    page.get_by_role("button", name="Sign out").click()
+
+
+def test_draft_review_sign_off_and_publish(page, make_staff, sign_in, assert_accessible):
+    designer = make_staff(Role.CONTENT_DESIGNER, first_name="Priya", last_name="Shah")
+    designer2 = make_staff(Role.CONTENT_DESIGNER, first_name="Tom", last_name="Okafor")
+    cso = make_staff(Role.CLINICAL_SAFETY_OFFICER, first_name="Helen", last_name="Marsh")
+
+    # Given a content designer, when they create a template and write its first draft
+    sign_in(page, designer.username)
+    page.goto("/templates/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Create a template").click()
+    assert_accessible(page)
+    page.get_by_label("Template name").fill("Appointment booked")
+    page.get_by_label("NHS Notify routing plan id").fill("0b0c3c16-8a5e-4b4e-9d1c-1b2f3d4e5f60")
+    page.get_by_label("NHS App message").check()
+    page.get_by_role("button", name="Create template").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Appointment booked")
+    assert_accessible(page)
+    page.get_by_role("link", name="Draft", exact=True).click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Edit draft").click()
+    assert_accessible(page)
+    page.locator("#id_content-nhsapp-en-body").fill("Your appointment is on {{ appointment_date }}.")
+    page.locator("#id_field-0-name").fill("appointment_date")
+    page.locator("#id_field-0-type").select_option("date")
+    page.locator("#id_field-0-max_length").fill("10")
+    page.locator("#id_field-0-personal_data").select_option("low")
+    page.locator("#id_field-0-sample_value").fill("2026-03-27")
+    page.get_by_role("button", name="Save and continue to submit").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Submit for content review")
+    assert_accessible(page)
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_text("Version submitted for content review.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Preview with sample values").click()
+    expect(page.get_by_text("Your appointment is on 2026-03-27.")).to_be_visible()
+    assert_accessible(page)
+    sign_out(page)
+
+    # When a second content designer approves the content
+    sign_in(page, designer2.username)
+    page.goto("/templates/work-queue/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Appointment booked").click()
+    page.get_by_role("link", name="Review content").click()
+    assert_accessible(page)
+    page.get_by_label("Approve the content").check()
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.get_by_text("Content approved. It now awaits clinical sign-off.")).to_be_visible()
+    sign_out(page)
+
+    # And the clinical safety officer, seeing it in their queue, confirms their password and signs off
+    sign_in(page, cso.username)
+    page.goto("/templates/work-queue/")
+    expect(page.get_by_role("heading", name="Awaiting clinical sign-off (1)")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Appointment booked").click()
+    page.get_by_role("link", name="Clinical sign-off").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+    assert_accessible(page)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clinical sign-off")
+    assert_accessible(page)
+    page.get_by_label("Sign off").check()
+    page.get_by_label("Hazard log references considered").fill("HAZ-003, HAZ-011")
+    page.get_by_label("I make this declaration").check()
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.get_by_text("Version signed off. A content designer can now publish it.")).to_be_visible()
+    sign_out(page)
+
+    # Then the designer publishes it, and the template sends with version 1.0
+    sign_in(page, designer.username)
+    page.goto("/templates/work-queue/")
+    page.get_by_role("link", name="Appointment booked").click()
+    page.get_by_role("button", name="Publish version 1.0").click()
+    expect(page.get_by_text("Version 1.0 published. Messages now send with it.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to Appointment booked").click()
+    expect(page.get_by_text("Version 1.0", exact=True).first).to_be_visible()
+    assert_accessible(page)
