@@ -159,7 +159,7 @@ def _validated(serializer_class: type[serializers.Serializer], data: Any) -> dic
     return dict(serializer.validated_data)
 
 
-def _idempotent(request: Request, endpoint: str, work: Callable[[], tuple[int, dict[str, Any]]]) -> Response:  # noqa: PLR0911
+def _idempotent(request: Request, endpoint: str, work: Callable[[], tuple[int, dict[str, Any]]]) -> Response:
     """Run `work` once per (client, Idempotency-Key). A repeat with the same body gets the stored
     response; a repeat with a different body is refused (422). Only successful responses are
     stored, so a refused request may be corrected and retried under the same key."""

@@ -80,7 +80,7 @@ def _history_rows(patient: Patient) -> list[tuple[str, Any]]:
     return rows
 
 
-def _describe(kind: str, row: Any, previous: Any) -> list[str]:  # noqa: PLR0911
+def _describe(kind: str, row: Any, previous: Any) -> list[str]:
     if kind == "preference":
         label = f"{CATEGORY_LABELS.get(row.category, row.category)} by {CHANNEL_LABELS.get(row.channel, row.channel)}"
         state = "allowed" if row.allowed else "not allowed"

@@ -102,9 +102,7 @@ def side_by_side(old: str, new: str) -> list[DiffRow]:
             old_index, new_index = old_start + offset, new_start + offset
             has_old, has_new = old_index < old_end, new_index < new_end
             if has_old and has_new:
-                old_segments, new_segments = intraline(
-                    old_lines[old_index], new_lines[new_index]
-                )
+                old_segments, new_segments = intraline(old_lines[old_index], new_lines[new_index])
                 rows.append(
                     DiffRow(
                         RowKind.CHANGED,
@@ -119,7 +117,5 @@ def side_by_side(old: str, new: str) -> list[DiffRow]:
                 rows.append(DiffRow(RowKind.DELETED, old_index + 1, None, segments, ()))
             else:
                 segments = _merge([Segment(new_lines[new_index], True)])
-                rows.append(
-                    DiffRow(RowKind.INSERTED, None, new_index + 1, (), segments)
-                )
+                rows.append(DiffRow(RowKind.INSERTED, None, new_index + 1, (), segments))
     return rows

@@ -115,6 +115,4 @@ class FindingCollector:
         part: str | None = "body",
     ) -> None:
         """Record a finding of rule ``code``, at ``line`` of ``part`` if given."""
-        self.findings.append(
-            Finding(code, RULES[code], message, self.channel, self.language, line, part)
-        )
+        self.findings.append(Finding(code, RULES[code], message, self.channel, self.language, line, part))

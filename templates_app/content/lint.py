@@ -139,9 +139,7 @@ def lint_version(
             )
         )
     for error in validate_schema(schema):
-        findings.append(
-            Finding("schema.invalid", RULES["schema.invalid"], error.message)
-        )
+        findings.append(Finding("schema.invalid", RULES["schema.invalid"], error.message))
 
     seen: set[tuple[str, str]] = set()
     for content in contents:
@@ -160,9 +158,7 @@ def lint_version(
         seen.add(key)
 
     for channel in Channel:
-        languages = {
-            content.language for content in contents if content.channel == channel
-        }
+        languages = {content.language for content in contents if content.channel == channel}
         if not languages:
             continue
         for language in sorted(REQUIRED_LANGUAGES - languages):

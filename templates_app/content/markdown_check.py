@@ -65,9 +65,7 @@ class MarkdownProblem:
 
 def mask_template_tags(text: str) -> str:
     """Replace each ``{{ ... }}`` and ``{% ... %}`` with ``{{p}}``, keeping line breaks."""
-    return _TEMPLATE_TAG.sub(
-        lambda match: "{{p}}" + "\n" * match.group().count("\n"), text
-    )
+    return _TEMPLATE_TAG.sub(lambda match: "{{p}}" + "\n" * match.group().count("\n"), text)
 
 
 def find_links(text: str) -> list[MarkdownLink]:
@@ -139,9 +137,7 @@ def _line_problems(line_number: int, line: str) -> list[MarkdownProblem]:
             )
         elif any(character.isspace() for character in address.strip()):
             problem("markdown.link_space", "A link address must not contain spaces.")
-        elif not address.strip().startswith("{{") and not address.strip().startswith(
-            ALLOWED_LINK_PREFIXES
-        ):
+        elif not address.strip().startswith("{{") and not address.strip().startswith(ALLOWED_LINK_PREFIXES):
             problem("markdown.link_scheme", "Link addresses must start with https://.")
     if not _HORIZONTAL_RULE.fullmatch(stripped):
         text = _LIST_MARKER.sub("", line, count=1) if _LIST_MARKER.match(line) else line
@@ -211,9 +207,7 @@ class _SafeElements(Treeprocessor):  # type: ignore[misc]  # Markdown ships no s
                     span.tail = child.tail
                     parent.remove(child)
                     parent.insert(index, span)
-                elif child.tag == "a" and not child.get("href", "").startswith(
-                    ALLOWED_LINK_PREFIXES
-                ):
+                elif child.tag == "a" and not child.get("href", "").startswith(ALLOWED_LINK_PREFIXES):
                     child.attrib.pop("href", None)
 
 

@@ -75,9 +75,5 @@ def reading_age(text: str) -> int | None:
     if not all_words or not sentence_count:
         return None
     syllables = sum(syllable_count(word) for word in all_words)
-    grade = (
-        0.39 * (len(all_words) / sentence_count)
-        + 11.8 * (syllables / len(all_words))
-        - 15.59
-    )
+    grade = 0.39 * (len(all_words) / sentence_count) + 11.8 * (syllables / len(all_words)) - 15.59
     return max(round(grade + READING_AGE_OFFSET), 0)

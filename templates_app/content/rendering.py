@@ -129,11 +129,7 @@ def _tag_problems(source: str) -> list[SyntaxProblem]:
                     )
             elif expecting_tag and token_type != "whitespace":
                 expecting_tag = False
-                problems.append(
-                    SyntaxProblem(
-                        line, "A {% ... %} tag must start with if, elif, else or endif."
-                    )
-                )
+                problems.append(SyntaxProblem(line, "A {% ... %} tag must start with if, elif, else or endif."))
             elif token_type == "raw_begin":
                 problems.append(SyntaxProblem(line, "{% raw %} is not allowed."))
             elif token_type == "comment_begin":
@@ -156,9 +152,7 @@ def _parse_error_message(error: TemplateSyntaxError) -> str:
         return "An {% if %} is not closed. Add {% endif %} after its text."
     if message.startswith("Encountered unknown tag 'endif'"):
         return "{% endif %} has no matching {% if %}."
-    if message.startswith(
-        ("Encountered unknown tag 'else'", "Encountered unknown tag 'elif'")
-    ):
+    if message.startswith(("Encountered unknown tag 'else'", "Encountered unknown tag 'elif'")):
         return "{% else %} or {% elif %} has no matching {% if %}."
     if "expected 'end of print statement'" in message:
         return "A placeholder is not closed, or holds more than a name. Write it as {{ name }}."
@@ -174,25 +168,15 @@ def _expression_problem(node: nodes.Node, *, in_condition: bool) -> str | None:
         if node.name in RESERVED_NAMES:
             return f"'{node.name}' is a reserved word and cannot be a placeholder."
         return None
-    if (
-        in_condition
-        and isinstance(node, nodes.Not)
-        and isinstance(node.node, nodes.Name)
-    ):
+    if in_condition and isinstance(node, nodes.Not) and isinstance(node.node, nodes.Name):
         return _expression_problem(node.node, in_condition=True)
     found = next(
-        (
-            text
-            for kind, text in _EXPRESSION_DESCRIPTIONS.items()
-            if isinstance(node, kind)
-        ),
+        (text for kind, text in _EXPRESSION_DESCRIPTIONS.items() if isinstance(node, kind)),
         "something other than a name",
     )
     if in_condition:
         return f"A condition may only test a field name, like {{% if name %}} or {{% if not name %}}; found {found}."
-    return (
-        f"A placeholder may only hold a field name, like {{{{ name }}}}; found {found}."
-    )
+    return f"A placeholder may only hold a field name, like {{{{ name }}}}; found {found}."
 
 
 def _walk(body: Iterable[nodes.Node], problems: list[SyntaxProblem]) -> None:
@@ -213,9 +197,7 @@ def _walk(body: Iterable[nodes.Node], problems: list[SyntaxProblem]) -> None:
             _walk(node.else_, problems)
         else:
             tag = type(node).__name__.lower()
-            problems.append(
-                SyntaxProblem(node.lineno, f"This kind of tag ({tag}) is not allowed.")
-            )
+            problems.append(SyntaxProblem(node.lineno, f"This kind of tag ({tag}) is not allowed."))
 
 
 def check_template(source: str) -> list[SyntaxProblem]:
@@ -241,9 +223,7 @@ def placeholder_lines(source: str) -> dict[str, int]:
         raise TemplateSyntaxProblem(problems)
     first_lines: dict[str, int] = {}
     for name_node in _TEXT_ENVIRONMENT.parse(source).find_all(nodes.Name):
-        first_lines[name_node.name] = min(
-            name_node.lineno, first_lines.get(name_node.name, name_node.lineno)
-        )
+        first_lines[name_node.name] = min(name_node.lineno, first_lines.get(name_node.name, name_node.lineno))
     return dict(sorted(first_lines.items(), key=lambda item: (item[1], item[0])))
 
 
@@ -273,10 +253,6 @@ def render(source: str, values: Mapping[str, str], *, html: bool = False) -> str
         raise RenderError(f"Values must be text; these are not: {', '.join(not_text)}.")
     environment = _HTML_ENVIRONMENT if html else _TEXT_ENVIRONMENT
     try:
-        return environment.from_string(source).render(
-            {name: values[name] for name in used}
-        )
+        return environment.from_string(source).render({name: values[name] for name in used})
     except UndefinedError as error:  # pragma: no cover - guarded by the checks above
-        raise RenderError(
-            f"The template could not be rendered: {error.message}"
-        ) from error
+        raise RenderError(f"The template could not be rendered: {error.message}") from error

@@ -73,13 +73,10 @@ def length_rules(
     if sample_length > limit:
         out.add(
             "length.too_long_with_samples",
-            f"With the sample values the {name} is {sample_length:,} characters long. "
-            f"The most allowed is {limit:,}.",
+            f"With the sample values the {name} is {sample_length:,} characters long. The most allowed is {limit:,}.",
         )
         return
-    longest = measure(
-        render(body, {field.name: "x" * _safe_length(field) for field in fields})
-    )
+    longest = measure(render(body, {field.name: "x" * _safe_length(field) for field in fields}))
     if longest > limit:
         out.add(
             "length.may_exceed",
@@ -103,9 +100,7 @@ def sms_rules(
             for number, line in enumerate(body.splitlines() or [body], start=1)
             if any(character in info.non_gsm_characters for character in line)
         )
-        shown = ", ".join(
-            _character_name(character) for character in info.non_gsm_characters
-        )
+        shown = ", ".join(_character_name(character) for character in info.non_gsm_characters)
         out.add(
             "sms.non_gsm",
             f"These characters are not in the GSM character set: {shown}. They make the text "
@@ -121,9 +116,7 @@ def sms_rules(
         )
 
 
-def url_rules(
-    out: FindingCollector, body: str, fields_by_name: dict[str, PersonalisationField]
-) -> None:
+def url_rules(out: FindingCollector, body: str, fields_by_name: dict[str, PersonalisationField]) -> None:
     """Placeholders inside bare web addresses or Markdown link addresses (errors)."""
     lines = body.splitlines()
     for line_number, line in enumerate(lines, start=1):
@@ -145,10 +138,7 @@ def url_rules(
 
 
 def _in_url_message(names: list[str]) -> str:
-    shown = (
-        ", ".join(f"{{{{ {name} }}}}" for name in dict.fromkeys(names))
-        or "A placeholder"
-    )
+    shown = ", ".join(f"{{{{ {name} }}}}" for name in dict.fromkeys(names)) or "A placeholder"
     return (
         f"{shown} is inside a web address. Web addresses are logged and shared, so they must "
         "not carry personal details. Use a url field for the whole address instead."
@@ -191,13 +181,9 @@ def placeholder_rules(
     return set(used)
 
 
-def prose_rules(
-    out: FindingCollector, text: str, *, part: str, options: LintOptions
-) -> None:
+def prose_rules(out: FindingCollector, text: str, *, part: str, options: LintOptions) -> None:
     """Capitals and jargon (body and subject), long sentences and reading age (body)."""
-    words = style.prose(
-        text, markdown=out.channel in MARKDOWN_CHANNELS and part == "body"
-    )
+    words = style.prose(text, markdown=out.channel in MARKDOWN_CHANNELS and part == "body")
     english = out.language == Language.ENGLISH
     for issue in style.all_caps_issues(words):
         out.add("style.all_caps", issue.message, line=issue.line, part=part)

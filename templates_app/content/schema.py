@@ -165,9 +165,7 @@ def _url_problem(value: str) -> str | None:
         return f"{value!r} is not a web address: it contains a space"
     host = urlsplit(value).hostname or ""
     if not _HOST_PATTERN.fullmatch(host):
-        return (
-            f"{value!r} is not a web address: it has no valid host name after https://"
-        )
+        return f"{value!r} is not a web address: it has no valid host name after https://"
     return None
 
 
@@ -198,15 +196,12 @@ def validate_schema(fields: Sequence[PersonalisationField]) -> list[FieldError]:
         seen.add(field.name)
         label = _label(index, field.name)
         errors.extend(
-            FieldError(index, field.name, attribute, f"{label}: {problem}.")
-            for attribute, problem in problems
+            FieldError(index, field.name, attribute, f"{label}: {problem}.") for attribute, problem in problems
         )
     return errors
 
 
-def _field_problems(
-    field: PersonalisationField, earlier_names: set[str]
-) -> list[tuple[str, str]]:
+def _field_problems(field: PersonalisationField, earlier_names: set[str]) -> list[tuple[str, str]]:
     """(attribute, problem) pairs for one field."""
     problems: list[tuple[str, str]] = []
 
@@ -236,11 +231,7 @@ def _field_problems(
         known = ", ".join(member.value for member in FieldType)
         error("type", f"the type {field.type!r} is not known: use one of {known}")
 
-    length_valid = (
-        isinstance(field.max_length, int)
-        and not isinstance(field.max_length, bool)
-        and field.max_length > 0
-    )
+    length_valid = isinstance(field.max_length, int) and not isinstance(field.max_length, bool) and field.max_length > 0
     if not length_valid:
         error("max_length", "the maximum length must be a whole number above 0")
 
@@ -260,9 +251,7 @@ def _field_problems(
     return problems
 
 
-def validate_values(
-    fields: Sequence[PersonalisationField], values: Mapping[str, str]
-) -> list[FieldError]:
+def validate_values(fields: Sequence[PersonalisationField], values: Mapping[str, str]) -> list[FieldError]:
     """Check real personalisation values before sending.
 
     Rule: every field has a value that passes :func:`check_value`; values for names
@@ -273,21 +262,13 @@ def validate_values(
     for index, field in enumerate(fields):
         label = _label(index, field.name)
         if field.name not in values:
-            errors.append(
-                FieldError(index, field.name, "value", f"{label}: no value was given.")
-            )
+            errors.append(FieldError(index, field.name, "value", f"{label}: no value was given."))
             continue
         problem = check_value(field, values[field.name])
         if problem:
-            errors.append(
-                FieldError(index, field.name, "value", f"{label}: the value {problem}.")
-            )
+            errors.append(FieldError(index, field.name, "value", f"{label}: the value {problem}."))
     for extra in sorted(set(values) - names):
-        errors.append(
-            FieldError(
-                -1, extra, "value", f"{extra!r} is not a field of this template."
-            )
-        )
+        errors.append(FieldError(-1, extra, "value", f"{extra!r} is not a field of this template."))
     return errors
 
 

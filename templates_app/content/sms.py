@@ -27,9 +27,7 @@ from enum import StrEnum
 from .limits import CHANNEL_MAX_CHARACTERS, Channel
 
 SMS_MAX_CHARACTERS = CHANNEL_MAX_CHARACTERS[Channel.SMS]
-DEFAULT_PRICE_PER_FRAGMENT = Decimal(
-    "0.0197"
-)  # GBP per fragment; see module docstring.
+DEFAULT_PRICE_PER_FRAGMENT = Decimal("0.0197")  # GBP per fragment; see module docstring.
 
 GSM_BASIC_CHARACTERS = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -96,25 +94,15 @@ def _count_fragments(widths: list[int], *, single: int, multipart: int) -> int:
     return fragments
 
 
-def sms_info(
-    text: str, *, price_per_fragment: Decimal = DEFAULT_PRICE_PER_FRAGMENT
-) -> SmsInfo:
+def sms_info(text: str, *, price_per_fragment: Decimal = DEFAULT_PRICE_PER_FRAGMENT) -> SmsInfo:
     """Encoding, length, fragments and cost of ``text`` as one text message."""
-    non_gsm = list(
-        dict.fromkeys(
-            character for character in text if not is_gsm_character(character)
-        )
-    )
+    non_gsm = list(dict.fromkeys(character for character in text if not is_gsm_character(character)))
     encoding = SmsEncoding.UCS2 if non_gsm else SmsEncoding.GSM7
     widths = _unit_widths(text, encoding)
     if encoding is SmsEncoding.GSM7:
-        fragments = _count_fragments(
-            widths, single=GSM_SINGLE_FRAGMENT, multipart=GSM_MULTIPART_FRAGMENT
-        )
+        fragments = _count_fragments(widths, single=GSM_SINGLE_FRAGMENT, multipart=GSM_MULTIPART_FRAGMENT)
     else:
-        fragments = _count_fragments(
-            widths, single=UCS2_SINGLE_FRAGMENT, multipart=UCS2_MULTIPART_FRAGMENT
-        )
+        fragments = _count_fragments(widths, single=UCS2_SINGLE_FRAGMENT, multipart=UCS2_MULTIPART_FRAGMENT)
     return SmsInfo(
         encoding=encoding,
         characters=sum(widths),

@@ -82,9 +82,7 @@ def _jargon_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", flags)
 
 
-_JARGON_PATTERNS = [
-    (_jargon_pattern(phrase), plain) for phrase, plain in JARGON.items()
-]
+_JARGON_PATTERNS = [(_jargon_pattern(phrase), plain) for phrase, plain in JARGON.items()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,9 +140,7 @@ def jargon_issues(text: str) -> list[StyleIssue]:
             match = pattern.search(line)
             if match:
                 message = f'Use "{plain}" instead of "{match.group()}".'
-                found.append(
-                    (line_number, match.start(), StyleIssue(line_number, message))
-                )
+                found.append((line_number, match.start(), StyleIssue(line_number, message)))
     return [issue for _line, _column, issue in sorted(found, key=lambda item: item[:2])]
 
 

@@ -25,15 +25,3 @@ def require_status(version: TemplateVersion, allowed: set[VersionStatus], action
 def lock(version: TemplateVersion) -> TemplateVersion:
     """Re-read the version under a row lock, so concurrent transitions serialise."""
     return TemplateVersion.objects.select_for_update().select_related("template").get(pk=version.pk)
-
-
-def audit_ref(value: object) -> str | None:
-    """An id or hash for audit details, in 8-character groups.
-
-    Audit details refuse anything that looks like a patient identifier (10 digits in a row);
-    a hex hash or a UUID can contain such a run by chance, so runs are broken up.
-    """
-    if value is None:
-        return None
-    text = str(value).replace("-", "")
-    return ":".join(text[i : i + 8] for i in range(0, len(text), 8))

@@ -7,7 +7,6 @@ from audit.services import AuditContext, audit_record
 from notifyadmin.accounts.roles import Permission
 from templates_app.models import MessageTemplate, TemplateVersion, VersionStatus
 from templates_app.services._guards import (
-    audit_ref,
     lock,
     require_permission,
     require_same_organisation,
@@ -39,10 +38,10 @@ def version_publish(*, context: AuditContext, version: TemplateVersion) -> Templ
             target_type="template_version",
             target_id=str(current.id),
             details={
-                "template_id": audit_ref(template.id),
+                "template_id": str(template.id),
                 "number": current.number,
-                "content_hash": audit_ref(current.content_hash),
-                "superseded_id": audit_ref(previous.id) if previous else None,
+                "content_hash": str(current.content_hash),
+                "superseded_id": str(previous.id) if previous else None,
             },
         )
     return current
@@ -66,6 +65,6 @@ def version_retire(*, context: AuditContext, version: TemplateVersion, reason: s
             target_type="template_version",
             target_id=str(current.id),
             reason=reason,
-            details={"template_id": audit_ref(template.id), "number": current.number},
+            details={"template_id": str(template.id), "number": current.number},
         )
     return current

@@ -14,7 +14,6 @@ from audit.services import AuditContext, audit_record
 from notifyadmin.accounts.roles import Permission
 from templates_app.models import ReviewDecision, ReviewStage, TemplateVersion, VersionReview, VersionStatus
 from templates_app.services._guards import (
-    audit_ref,
     lock,
     require_permission,
     require_same_organisation,
@@ -76,9 +75,9 @@ def version_content_approve(
             target_type="template_version",
             target_id=str(current.id),
             details={
-                "template_id": audit_ref(current.template_id),
+                "template_id": str(current.template_id),
                 "number": current.number,
-                "content_hash": audit_ref(content_hash),
+                "content_hash": str(content_hash),
             },
         )
     return current
@@ -137,9 +136,9 @@ def version_sign_off(
             target_id=str(current.id),
             reason=f"Hazards considered: {hazards.strip()}"[:1000],
             details={
-                "template_id": audit_ref(current.template_id),
+                "template_id": str(current.template_id),
                 "number": current.number,
-                "content_hash": audit_ref(content_hash),
+                "content_hash": str(content_hash),
             },
         )
     return current
@@ -187,10 +186,10 @@ def version_changes_request(
             target_type="template_version",
             target_id=str(current.id),
             details={
-                "template_id": audit_ref(current.template_id),
+                "template_id": str(current.template_id),
                 "number": current.number,
                 "stage": stage,
-                "new_draft_id": audit_ref(draft.id),
+                "new_draft_id": str(draft.id),
             },
         )
         audit_record(
@@ -198,6 +197,6 @@ def version_changes_request(
             action="template.version.created",
             target_type="template_version",
             target_id=str(draft.id),
-            details={"template_id": audit_ref(current.template_id), "based_on": audit_ref(current.id)},
+            details={"template_id": str(current.template_id), "based_on": str(current.id)},
         )
     return draft

@@ -9,7 +9,7 @@ from audit.services import AuditContext, audit_record
 from notifyadmin.accounts.models import StaffUser
 from notifyadmin.accounts.roles import Permission
 from templates_app.models import MessageTemplate, Sensitivity, TemplateVersion, VersionContent
-from templates_app.services._guards import audit_ref, require_permission
+from templates_app.services._guards import require_permission
 from templates_app.services.errors import ContentInvalid
 
 
@@ -87,7 +87,7 @@ def template_create(
                 action="template.version.created",
                 target_type="template_version",
                 target_id=str(version.id),
-                details={"template_id": audit_ref(template.id), "based_on": None},
+                details={"template_id": str(template.id), "based_on": None},
             )
     except IntegrityError as error:
         raise ContentInvalid({"name": ["A template with this name already exists in your organisation"]}) from error

@@ -26,7 +26,6 @@ from templates_app.models import (
     content_hash_of,
 )
 from templates_app.services._guards import (
-    audit_ref,
     lock,
     require_permission,
     require_same_organisation,
@@ -82,7 +81,7 @@ def version_draft_create(
             action="template.version.created",
             target_type="template_version",
             target_id=str(draft.id),
-            details={"template_id": audit_ref(template.id), "based_on": audit_ref(source.id) if source else None},
+            details={"template_id": str(template.id), "based_on": str(source.id) if source else None},
         )
     return draft
 
@@ -146,7 +145,7 @@ def version_draft_save(
             target_type="template_version",
             target_id=str(current.id),
             details={
-                "template_id": audit_ref(current.template_id),
+                "template_id": str(current.template_id),
                 "lock_version": current.lock_version,
                 "lint_errors": len(linting.errors_of(findings)),
                 "lint_warnings": len(linting.warnings_of(findings)),
@@ -225,9 +224,9 @@ def version_submit(
             target_type="template_version",
             target_id=str(current.id),
             details={
-                "template_id": audit_ref(current.template_id),
+                "template_id": str(current.template_id),
                 "number": current.number,
-                "content_hash": audit_ref(current.content_hash),
+                "content_hash": str(current.content_hash),
             },
         )
     return current
@@ -249,6 +248,6 @@ def version_withdraw(*, context: AuditContext, version: TemplateVersion) -> Temp
             action="template.version.withdrawn",
             target_type="template_version",
             target_id=str(current.id),
-            details={"template_id": audit_ref(current.template_id), "number": current.number},
+            details={"template_id": str(current.template_id), "number": current.number},
         )
     return current

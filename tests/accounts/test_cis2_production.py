@@ -40,7 +40,7 @@ except Http404:
 
 
 def run(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 (our own interpreter and a fixed script)
+    return subprocess.run(
         [sys.executable, "-c", PROBE],
         env={**env, "PYTHONPATH": str(ROOT)},
         cwd=ROOT,

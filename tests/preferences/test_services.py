@@ -76,7 +76,7 @@ def test_a_change_is_recorded_once_with_actor_role_source_and_reason(patient, de
         ("Asked", "", "Select how this change reached us"),
     ],
 )
-def test_a_change_without_reason_or_source_is_refused_and_nothing_saved(  # noqa: PLR0917
+def test_a_change_without_reason_or_source_is_refused_and_nothing_saved(
     patient, desk_meta, desk_context, reason, source, message
 ):
     with pytest.raises(ReasonRequired) as raised:

@@ -28,11 +28,7 @@ ALL_SCOPES = "openid profile email nhsperson associatedorgs nationalrbacaccess o
 
 def pkce_pair() -> tuple[str, str]:
     verifier = secrets.token_urlsafe(48)
-    challenge = (
-        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
-        .rstrip(b"=")
-        .decode()
-    )
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     return verifier, challenge
 
 
@@ -66,9 +62,7 @@ def query_of(url: str) -> dict[str, str]:
     return {name: values[0] for name, values in parse_qs(urlsplit(url).query).items()}
 
 
-def client_assertion(
-    client_key, token_endpoint: str, client_id: str = JWT_CLIENT_ID, **changes
-) -> str:
+def client_assertion(client_key, token_endpoint: str, client_id: str = JWT_CLIENT_ID, **changes) -> str:
     now = int(time.time())
     claims = {
         "iss": client_id,
@@ -79,9 +73,7 @@ def client_assertion(
         "exp": now + 300,
         **changes,
     }
-    return jwt.encode(
-        claims, client_key, algorithm="RS512", headers={"kid": CLIENT_KID}
-    )
+    return jwt.encode(claims, client_key, algorithm="RS512", headers={"kid": CLIENT_KID})
 
 
 def client_auth(client_id: str, client_key, token_endpoint: str) -> dict[str, str]:
@@ -94,9 +86,7 @@ def client_auth(client_id: str, client_key, token_endpoint: str) -> dict[str, st
     }
 
 
-def redeem(
-    http, standin, request: AuthRequest, code: str, auth: dict[str, str], **changes: str
-):
+def redeem(http, standin, request: AuthRequest, code: str, auth: dict[str, str], **changes: str):
     form = {
         "grant_type": "authorization_code",
         "code": code,
@@ -120,9 +110,7 @@ def sign_in(
 ):
     """Authorize as `uid` and redeem the code. Returns (auth request, token response JSON)."""
     request = authorize_request(standin, client_id, **overrides)
-    callback = query_of(
-        sign_in_via_picker(http, request.url, uid=uid, person_roleid=person_roleid)
-    )
+    callback = query_of(sign_in_via_picker(http, request.url, uid=uid, person_roleid=person_roleid))
     assert callback["state"] == request.state
     response = redeem(
         http,

@@ -61,9 +61,7 @@ def receiver(client_jwks):
             self._answer(200, json.dumps(received.jwks).encode())
 
         def do_POST(self):
-            body = self.rfile.read(
-                int(self.headers.get("Content-Length") or 0)
-            ).decode()
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
             received.posts.append(
                 {
                     "path": self.path,
@@ -84,9 +82,7 @@ def receiver(client_jwks):
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     received.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield received
     server.shutdown()
@@ -127,9 +123,7 @@ def standin(tmp_path, client_key, receiver):
             **common,
         ),
     ]
-    running = start_standin(
-        port=0, key_dir=tmp_path / "keys", clients=clients, environ={}
-    )
+    running = start_standin(port=0, key_dir=tmp_path / "keys", clients=clients, environ={})
     yield running
     running.stop()
 

@@ -30,9 +30,7 @@ from .cis2_flow import (
 
 def test_discovery_lists_cis2_endpoints_and_capabilities(standin):
     # When
-    document = requests.get(
-        f"{standin.issuer}/.well-known/openid-configuration", timeout=5
-    ).json()
+    document = requests.get(f"{standin.issuer}/.well-known/openid-configuration", timeout=5).json()
 
     # Then
     assert urlsplit(standin.issuer).path == ISSUER_PATH
@@ -61,12 +59,8 @@ def test_discovery_lists_cis2_endpoints_and_capabilities(standin):
     ]
     assert document["id_token_signing_alg_values_supported"] == ["RS256", "RS512"]
     assert document["code_challenge_methods_supported"] == ["S256"]
-    assert {"openid", "selectedrole", "nationalrbacaccess"} <= set(
-        document["scopes_supported"]
-    )
-    assert {"selected_roleid", "nhsid_nrbac_roles", "id_assurance_level"} <= set(
-        document["claims_supported"]
-    )
+    assert {"openid", "selectedrole", "nationalrbacaccess"} <= set(document["scopes_supported"])
+    assert {"selected_roleid", "nhsid_nrbac_roles", "id_assurance_level"} <= set(document["claims_supported"])
 
 
 def test_jwks_publishes_the_signing_key_under_its_thumbprint(standin):
@@ -80,26 +74,17 @@ def test_jwks_publishes_the_signing_key_under_its_thumbprint(standin):
     assert "d" not in key
 
 
-def test_rotated_key_signs_new_tokens_and_old_key_stays_published(
-    standin, http, client_key
-):
+def test_rotated_key_signs_new_tokens_and_old_key_stays_published(standin, http, client_key):
     # Given
     _, before = sign_in(http, standin, client_key)
     old_kid = jwt.get_unverified_header(before["id_token"])["kid"]
 
     # When
-    new_kid = requests.post(
-        f"{standin.base_url}/_testing/rotate-keys", timeout=5
-    ).json()["active_kid"]
+    new_kid = requests.post(f"{standin.base_url}/_testing/rotate-keys", timeout=5).json()["active_kid"]
     _, after = sign_in(http, standin, client_key, prompt="login")
 
     # Then
-    kids = [
-        key["kid"]
-        for key in requests.get(f"{standin.issuer}/connect/jwk_uri", timeout=5).json()[
-            "keys"
-        ]
-    ]
+    kids = [key["kid"] for key in requests.get(f"{standin.issuer}/connect/jwk_uri", timeout=5).json()["keys"]]
     assert kids == [new_kid, old_kid]
     assert jwt.get_unverified_header(after["id_token"])["kid"] == new_kid
     verify_with_jwks(standin, before["id_token"], SECRET_CLIENT_ID)
@@ -121,13 +106,9 @@ def test_keys_survive_a_restart(tmp_path):
 
 
 @pytest.mark.parametrize("client_id", [SECRET_CLIENT_ID, JWT_CLIENT_ID, JWKS_CLIENT_ID])
-def test_code_flow_with_pkce_issues_a_verifiable_cis2_shaped_id_token(
-    standin, http, client_key, client_id
-):
+def test_code_flow_with_pkce_issues_a_verifiable_cis2_shaped_id_token(standin, http, client_key, client_id):
     # When
-    request, tokens = sign_in(
-        http, standin, client_key, client_id=client_id, uid="555012345602"
-    )
+    request, tokens = sign_in(http, standin, client_key, client_id=client_id, uid="555012345602")
 
     # Then
     assert tokens["token_type"] == "Bearer"
@@ -156,9 +137,7 @@ def test_code_flow_with_pkce_issues_a_verifiable_cis2_shaped_id_token(
 
 def test_a_person_with_several_roles_chooses_one(standin, http, client_key):
     # When
-    _, tokens = sign_in(
-        http, standin, client_key, uid=MULTI_ROLE_UID, person_roleid="555134560702"
-    )
+    _, tokens = sign_in(http, standin, client_key, uid=MULTI_ROLE_UID, person_roleid="555134560702")
 
     # Then
     claims = verify_with_jwks(standin, tokens["id_token"], SECRET_CLIENT_ID)
@@ -173,17 +152,14 @@ def test_the_role_page_asks_again_when_no_role_is_chosen(standin, http):
 
     # When
     form = {"request_id": request_id, "uid": MULTI_ROLE_UID, "step": "role"}
-    response = http.post(
-        f"{standin.issuer}/authorize", data=form, allow_redirects=False, timeout=5
-    )
+    response = http.post(f"{standin.issuer}/authorize", data=form, allow_redirects=False, timeout=5)
 
     # Then
     assert response.status_code == 400
     assert "Choose the role you are working in." in response.text
     assert 'lang="en"' in response.text
     assert (
-        '<label for="person_roleid-555134560703">Content Designer and Clinical Safety Officer</label>'
-        in response.text
+        '<label for="person_roleid-555134560703">Content Designer and Clinical Safety Officer</label>' in response.text
     )
 
 
@@ -204,9 +180,7 @@ def test_an_existing_session_signs_in_again_without_the_picker_but_prompt_login_
 ):
     # Given
     _, first = sign_in(http, standin, client_key)
-    first_auth_time = jwt.decode(
-        first["id_token"], options={"verify_signature": False}
-    )["auth_time"]
+    first_auth_time = jwt.decode(first["id_token"], options={"verify_signature": False})["auth_time"]
 
     # When
     silent = http.get(
@@ -232,10 +206,7 @@ def test_an_existing_session_signs_in_again_without_the_picker_but_prompt_login_
     assert forced.status_code == 200 and "Choose a test identity" in forced.text
     assert too_old.status_code == 200 and "Choose a test identity" in too_old.text
     _, again = sign_in(http, standin, client_key, prompt="login")
-    assert (
-        jwt.decode(again["id_token"], options={"verify_signature": False})["auth_time"]
-        > first_auth_time
-    )
+    assert jwt.decode(again["id_token"], options={"verify_signature": False})["auth_time"] > first_auth_time
 
 
 def test_prompt_none_without_a_session_is_login_required(standin, http):
@@ -252,9 +223,7 @@ def test_prompt_none_without_a_session_is_login_required(standin, http):
 
 def test_userinfo_returns_cis2_person_org_and_rbac_claims(standin, http, client_key):
     # Given
-    _, tokens = sign_in(
-        http, standin, client_key, uid=MULTI_ROLE_UID, person_roleid="555134560701"
-    )
+    _, tokens = sign_in(http, standin, client_key, uid=MULTI_ROLE_UID, person_roleid="555134560701")
 
     # When
     response = http.get(

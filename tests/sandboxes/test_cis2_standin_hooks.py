@@ -36,28 +36,20 @@ def test_next_id_token_hook_is_one_shot(standin, http, client_key):
     assert claims["nonce"] == request_after.nonce
 
 
-def test_unknown_kid_hook_signs_with_a_key_missing_from_the_jwks(
-    standin, http, client_key
-):
+def test_unknown_kid_hook_signs_with_a_key_missing_from_the_jwks(standin, http, client_key):
     queue_next_id_token(standin, "unknown_kid")
 
     _, tokens = sign_in(http, standin, client_key)
 
-    assert jwt.get_unverified_header(tokens["id_token"])["kid"] not in published_kids(
-        standin
-    )
+    assert jwt.get_unverified_header(tokens["id_token"])["kid"] not in published_kids(standin)
 
 
-def test_forged_signature_hook_uses_the_real_kid_with_another_key(
-    standin, http, client_key
-):
+def test_forged_signature_hook_uses_the_real_kid_with_another_key(standin, http, client_key):
     queue_next_id_token(standin, "forged_signature")
 
     _, tokens = sign_in(http, standin, client_key)
 
-    assert jwt.get_unverified_header(tokens["id_token"])["kid"] in published_kids(
-        standin
-    )
+    assert jwt.get_unverified_header(tokens["id_token"])["kid"] in published_kids(standin)
     with pytest.raises(jwt.InvalidSignatureError):
         verify_with_jwks(standin, tokens["id_token"], SECRET_CLIENT_ID)
 
@@ -80,9 +72,7 @@ def test_alg_none_hook_issues_an_unsigned_token(standin, http, client_key):
         ("expired", jwt.ExpiredSignatureError),
     ],
 )
-def test_hooks_that_a_standard_jwt_check_must_catch(
-    standin, http, client_key, mutation, error
-):
+def test_hooks_that_a_standard_jwt_check_must_catch(standin, http, client_key, mutation, error):
     queue_next_id_token(standin, mutation)
 
     _, tokens = sign_in(http, standin, client_key)
@@ -99,9 +89,7 @@ def test_hooks_that_a_standard_jwt_check_must_catch(
         ("malformed_claims", "amr", "SCARD"),
     ],
 )
-def test_hooks_that_only_the_client_can_catch(
-    standin, http, client_key, mutation, claim, expected
-):
+def test_hooks_that_only_the_client_can_catch(standin, http, client_key, mutation, claim, expected):
     queue_next_id_token(standin, mutation)
 
     _, tokens = sign_in(http, standin, client_key)
@@ -153,6 +141,4 @@ def test_unknown_hook_mutation_is_refused_with_the_known_names(standin):
     )
 
     assert response.status_code == 400
-    assert response.json()["error"].startswith(
-        "Unknown mutation(s) nonsense; known: alg_none, expired,"
-    )
+    assert response.json()["error"].startswith("Unknown mutation(s) nonsense; known: alg_none, expired,")

@@ -12,9 +12,7 @@ from .cis2_flow import (
 )
 
 
-def test_end_session_sends_a_verifiable_backchannel_logout_and_redirects(
-    standin, http, client_key, receiver
-):
+def test_end_session_sends_a_verifiable_backchannel_logout_and_redirects(standin, http, client_key, receiver):
     # Given
     _, tokens = sign_in(http, standin, client_key)
     id_token = verify_with_jwks(standin, tokens["id_token"], SECRET_CLIENT_ID)
@@ -38,22 +36,16 @@ def test_end_session_sends_a_verifiable_backchannel_logout_and_redirects(
     assert post["path"] == "/oidc/backchannel-logout/"
     assert post["content_type"] == "application/x-www-form-urlencoded"
     logout = verify_with_jwks(standin, receiver.logout_tokens()[0], SECRET_CLIENT_ID)
-    assert logout["events"] == {
-        "http://schemas.openid.net/event/backchannel-logout": {}
-    }
+    assert logout["events"] == {"http://schemas.openid.net/event/backchannel-logout": {}}
     assert (logout["sub"], logout["sid"]) == (id_token["sub"], id_token["sid"])
     assert "nonce" not in logout
     assert logout["exp"] - logout["iat"] <= 120
     assert logout["jti"]
     assert standin.sessions() == []
-    assert [(d.client_id, d.status) for d in standin.deliveries()] == [
-        (SECRET_CLIENT_ID, 200)
-    ]
+    assert [(d.client_id, d.status) for d in standin.deliveries()] == [(SECRET_CLIENT_ID, 200)]
 
 
-def test_end_session_refuses_an_unregistered_post_logout_redirect(
-    standin, http, client_key, receiver
-):
+def test_end_session_refuses_an_unregistered_post_logout_redirect(standin, http, client_key, receiver):
     # Given
     _, tokens = sign_in(http, standin, client_key)
 
@@ -74,9 +66,7 @@ def test_end_session_refuses_an_unregistered_post_logout_redirect(
     assert len(standin.sessions()) == 1
 
 
-def test_sessions_page_button_sends_backchannel_logout_and_records_the_answer(
-    standin, http, client_key, receiver
-):
+def test_sessions_page_button_sends_backchannel_logout_and_records_the_answer(standin, http, client_key, receiver):
     # Given
     sign_in(http, standin, client_key, uid="555012345604")
     receiver.answer_status = 400
@@ -119,6 +109,4 @@ def test_logout_token_hooks_forge_replay_and_nonce(standin, http, client_key, re
     assert "nonce" in verify_with_jwks(standin, with_nonce, SECRET_CLIENT_ID)
     assert first == second
     assert [d["status"] for d in replayed["deliveries"]] == [200, 200]
-    assert (
-        standin.sessions() == []
-    )  # only the genuine (replayed) token ended the session
+    assert standin.sessions() == []  # only the genuine (replayed) token ended the session

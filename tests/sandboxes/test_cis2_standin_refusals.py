@@ -42,9 +42,7 @@ def test_wrong_pkce_verifier_is_refused(standin, http, client_key):
     }
 
 
-def test_replayed_code_is_refused_and_its_access_token_revoked(
-    standin, http, client_key
-):
+def test_replayed_code_is_refused_and_its_access_token_revoked(standin, http, client_key):
     # Given
     request = authorize_request(standin, SECRET_CLIENT_ID)
     code = query_of(sign_in_via_picker(http, request.url, uid="555012345601"))["code"]
@@ -73,9 +71,7 @@ def test_expired_code_is_refused(standin, http, client_key, monkeypatch):
     monkeypatch.setattr(standin.provider.store, "clock", lambda: later)
 
     # When
-    response = redeem(
-        http, standin, request, code, client_auth(SECRET_CLIENT_ID, client_key, "")
-    )
+    response = redeem(http, standin, request, code, client_auth(SECRET_CLIENT_ID, client_key, ""))
 
     # Then
     assert response.json() == {
@@ -127,9 +123,7 @@ def test_bad_client_assertions_are_refused(standin, http, client_key, changes, m
     # Given
     request = authorize_request(standin, JWT_CLIENT_ID)
     code = query_of(sign_in_via_picker(http, request.url, uid="555012345601"))["code"]
-    assertion = client_assertion(
-        client_key, f"{standin.issuer}/access_token", **changes
-    )
+    assertion = client_assertion(client_key, f"{standin.issuer}/access_token", **changes)
 
     # When
     response = redeem(
@@ -168,9 +162,7 @@ def test_wrong_client_secret_is_refused(standin, http):
 
 def test_unregistered_redirect_uri_gets_an_error_page_not_a_redirect(standin, http):
     # When
-    request = authorize_request(
-        standin, SECRET_CLIENT_ID, redirect_uri="https://attacker.example/callback"
-    )
+    request = authorize_request(standin, SECRET_CLIENT_ID, redirect_uri="https://attacker.example/callback")
     response = http.get(request.url, allow_redirects=False, timeout=5)
 
     # Then
@@ -201,9 +193,7 @@ def test_unregistered_redirect_uri_gets_an_error_page_not_a_redirect(standin, ht
         ({"nonce": ""}, "invalid_request", "nonce is required."),
     ],
 )
-def test_bad_authorization_requests_go_back_to_the_client_with_an_error(
-    standin, http, overrides, error, description
-):
+def test_bad_authorization_requests_go_back_to_the_client_with_an_error(standin, http, overrides, error, description):
     # When
     request = authorize_request(standin, SECRET_CLIENT_ID, **overrides)
     response = http.get(request.url, allow_redirects=False, timeout=5)

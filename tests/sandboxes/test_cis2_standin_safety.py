@@ -60,31 +60,19 @@ def test_command_line_refuses_to_start_in_production(tmp_path):
 
     # Then
     assert completed.returncode == 2
-    assert (
-        completed.stderr.strip()
-        == "NOTIFY_ENVIRONMENT is production: the CIS2 stand-in refuses to start."
-    )
+    assert completed.stderr.strip() == "NOTIFY_ENVIRONMENT is production: the CIS2 stand-in refuses to start."
 
 
-def test_request_log_has_one_line_per_request_without_query_strings(
-    standin, http, client_key, caplog
-):
+def test_request_log_has_one_line_per_request_without_query_strings(standin, http, client_key, caplog):
     # When
     with caplog.at_level(logging.INFO, logger="notifyadmin.sandboxes.cis2"):
         request, tokens = sign_in(http, standin, client_key)
 
     # Then
-    logged = [
-        record.getMessage()
-        for record in caplog.records
-        if record.name == "notifyadmin.sandboxes.cis2"
-    ]
+    logged = [record.getMessage() for record in caplog.records if record.name == "notifyadmin.sandboxes.cis2"]
     assert f"GET {ISSUER_PATH}/authorize 200" in logged
     assert f"POST {ISSUER_PATH}/access_token 200" in logged
-    assert not any(
-        "?" in line or request.state in line or tokens["access_token"] in line
-        for line in logged
-    )
+    assert not any("?" in line or request.state in line or tokens["access_token"] in line for line in logged)
 
 
 def test_the_package_never_imports_django():
@@ -111,13 +99,5 @@ def test_suggested_role_mapping_covers_every_app_role_and_the_identities_use_it(
         ]
     )
     held = {role.role_code for identity in TEST_IDENTITIES for role in identity.roles}
-    assert (
-        set(SUGGESTED_ROLE_MAPPING)
-        | set(SUGGESTED_COMBINED_ROLE_MAPPING)
-        | {UNMAPPED_ROLE_CODE}
-        == held
-    )
-    assert all(
-        len(identity.uid) == 12 and identity.uid.isdigit()
-        for identity in TEST_IDENTITIES
-    )
+    assert set(SUGGESTED_ROLE_MAPPING) | set(SUGGESTED_COMBINED_ROLE_MAPPING) | {UNMAPPED_ROLE_CODE} == held
+    assert all(len(identity.uid) == 12 and identity.uid.isdigit() for identity in TEST_IDENTITIES)

@@ -86,7 +86,7 @@ def new_template(context: AuditContext, name: str = "Appointment booked") -> Mes
 def version_in(as_designer, as_designer2, as_cso) -> Callable[..., TemplateVersion]:
     """version_in(VersionStatus.X): a version of a new template brought to that state."""
 
-    def make(status: VersionStatus, name: str = "Appointment booked") -> TemplateVersion:  # noqa: PLR0911
+    def make(status: VersionStatus, name: str = "Appointment booked") -> TemplateVersion:
         template = new_template(as_designer, name)
         version = template.versions.get()
         services.version_draft_save(

@@ -102,7 +102,7 @@ def _permission(name: str, state: VersionStatus) -> Permission:
 @pytest.mark.parametrize("state", list(VersionStatus))
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("name", list(TRANSITIONS))
-def test_transition_by_role_from_state(name, role, state, version_in, make_staff, designer, organisation):  # noqa: PLR0917
+def test_transition_by_role_from_state(name, role, state, version_in, make_staff, designer, organisation):
     # Given a version in `state` and someone (not the author, except for withdrawing) in `role`
     version = version_in(state)
     service, allowed_states, _, verb, result = TRANSITIONS[name]

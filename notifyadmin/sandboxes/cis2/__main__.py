@@ -19,12 +19,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         prog="python -m notifyadmin.sandboxes.cis2",
         description="A local OpenID Connect provider standing in for NHS CIS2 (never for production).",
     )
-    parser.add_argument(
-        "--host", default=os.environ.get("CIS2_STANDIN_HOST", "127.0.0.1")
-    )
-    parser.add_argument(
-        "--port", type=int, default=int(os.environ.get("CIS2_STANDIN_PORT", "8001"))
-    )
+    parser.add_argument("--host", default=os.environ.get("CIS2_STANDIN_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("CIS2_STANDIN_PORT", "8001")))
     parser.add_argument(
         "--key-dir",
         default=os.environ.get("CIS2_STANDIN_KEY_DIR", DEFAULT_KEY_DIR),
@@ -44,9 +40,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s cis2-standin %(levelname)s %(message)s"
-    )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s cis2-standin %(levelname)s %(message)s")
     arguments = _arguments(argv)
     environ = dict(os.environ)
     refusal = production_refusal(environ)

@@ -40,9 +40,7 @@ def backchannel_logout_send(
             continue
         now = int(time.time())
         claims = mutation.apply(
-            logout_token_claims(
-                issuer=issuer, client_id=client_id, session=session, now=now
-            ),
+            logout_token_claims(issuer=issuer, client_id=client_id, session=session, now=now),
             now,
         )
         token = jwt_sign(claims, keys=keys, signing=mutation.signing)

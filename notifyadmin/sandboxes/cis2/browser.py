@@ -30,9 +30,7 @@ def sign_in_via_picker(
     """Choose `uid` (and `person_roleid` when the person has several roles); return the redirect."""
     response = http.get(authorize_url, allow_redirects=False, timeout=TIMEOUT)
     if response.is_redirect:
-        return urljoin(
-            authorize_url, response.headers["Location"]
-        )  # an existing session signed straight in
+        return urljoin(authorize_url, response.headers["Location"])  # an existing session signed straight in
     page = response.text
     form = {"request_id": _match(REQUEST_ID, page), "uid": uid, "action": "continue"}
     action = urljoin(authorize_url, _match(FORM_ACTION, page).replace("&amp;", "&"))
@@ -41,16 +39,12 @@ def sign_in_via_picker(
         form.update(step="role", person_roleid=person_roleid or "")
         response = http.post(action, data=form, allow_redirects=False, timeout=TIMEOUT)
     if not response.is_redirect:
-        raise PickerError(
-            f"Expected a redirect back to the client, got HTTP {response.status_code}."
-        )
+        raise PickerError(f"Expected a redirect back to the client, got HTTP {response.status_code}.")
     return urljoin(authorize_url, response.headers["Location"])
 
 
 def _match(pattern: re.Pattern, page: str) -> str:
     found = pattern.search(page)
     if not found:
-        raise PickerError(
-            f"The stand-in page has no {pattern.pattern!r}; is this the sign-in page?"
-        )
+        raise PickerError(f"The stand-in page has no {pattern.pattern!r}; is this the sign-in page?")
     return found.group(1)

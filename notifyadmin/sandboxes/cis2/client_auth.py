@@ -42,29 +42,19 @@ def client_authenticate(
     issuer: str,
 ) -> Client:
     if form.get("client_assertion") or form.get("client_assertion_type"):
-        return _private_key_jwt(
-            form=form, clients=clients, store=store, audiences=[token_endpoint, issuer]
-        )
+        return _private_key_jwt(form=form, clients=clients, store=store, audiences=[token_endpoint, issuer])
     if form.get("client_secret"):
         return _client_secret_post(form=form, clients=clients)
-    raise ClientAuthError(
-        "No client authentication: send client_secret or a client_assertion."
-    )
+    raise ClientAuthError("No client authentication: send client_secret or a client_assertion.")
 
 
-def _client_secret_post(
-    *, form: Mapping[str, str], clients: Mapping[str, Client]
-) -> Client:
+def _client_secret_post(*, form: Mapping[str, str], clients: Mapping[str, Client]) -> Client:
     client = clients.get(form.get("client_id", ""))
     if client is None:
         raise ClientAuthError("Unknown client_id.")
     if client.token_endpoint_auth_method != CLIENT_SECRET_POST:
-        raise ClientAuthError(
-            f"This client must authenticate with {client.token_endpoint_auth_method}."
-        )
-    if not hmac.compare_digest(
-        form["client_secret"].encode(), (client.client_secret or "").encode()
-    ):
+        raise ClientAuthError(f"This client must authenticate with {client.token_endpoint_auth_method}.")
+    if not hmac.compare_digest(form["client_secret"].encode(), (client.client_secret or "").encode()):
         raise ClientAuthError("The client secret is wrong.")
     return client
 
@@ -90,14 +80,10 @@ def _private_key_jwt(
     if form.get("client_id") and form["client_id"] != client.client_id:
         raise ClientAuthError("client_id does not match the client assertion's iss.")
     if client.token_endpoint_auth_method != PRIVATE_KEY_JWT:
-        raise ClientAuthError(
-            f"This client must authenticate with {client.token_endpoint_auth_method}."
-        )
+        raise ClientAuthError(f"This client must authenticate with {client.token_endpoint_auth_method}.")
     algorithm = header.get("alg")
     if algorithm not in ASSERTION_ALGORITHMS:
-        raise ClientAuthError(
-            f"The client assertion must be signed with one of {', '.join(ASSERTION_ALGORITHMS)}."
-        )
+        raise ClientAuthError(f"The client assertion must be signed with one of {', '.join(ASSERTION_ALGORITHMS)}.")
 
     claims = _assertion_verify(
         assertion,
@@ -107,19 +93,11 @@ def _private_key_jwt(
         audiences=audiences,
     )
     if claims["sub"] != client.client_id:
-        raise ClientAuthError(
-            "The client assertion's sub must equal its iss (the client_id)."
-        )
+        raise ClientAuthError("The client assertion's sub must equal its iss (the client_id).")
     if claims["exp"] - claims["iat"] > ASSERTION_MAX_LIFETIME:
-        raise ClientAuthError(
-            "The client assertion may live at most 300 seconds (exp - iat)."
-        )
-    if not store.jti_first_use(
-        f"{client.client_id}:{claims['jti']}", claims["exp"] + LEEWAY
-    ):
-        raise ClientAuthError(
-            "The client assertion's jti has been used before (replay refused)."
-        )
+        raise ClientAuthError("The client assertion may live at most 300 seconds (exp - iat).")
+    if not store.jti_first_use(f"{client.client_id}:{claims['jti']}", claims["exp"] + LEEWAY):
+        raise ClientAuthError("The client assertion's jti has been used before (replay refused).")
     return client
 
 
@@ -131,11 +109,7 @@ def _assertion_verify(
     kid: str | None,
     audiences: list[str],
 ) -> dict:
-    candidates = [
-        key
-        for key_id, key in _client_public_keys(client)
-        if kid is None or key_id in (None, kid)
-    ]
+    candidates = [key for key_id, key in _client_public_keys(client) if kid is None or key_id in (None, kid)]
     if not candidates:
         raise ClientAuthError(f"No public key of this client has kid {kid!r}.")
     last_error: jwt.InvalidTokenError | None = None
@@ -153,9 +127,7 @@ def _assertion_verify(
         except jwt.InvalidSignatureError as error:
             last_error = error
         except jwt.InvalidTokenError as error:
-            raise ClientAuthError(
-                f"The client assertion is invalid: {error}"
-            ) from error
+            raise ClientAuthError(f"The client assertion is invalid: {error}") from error
     raise ClientAuthError(f"The client assertion is invalid: {last_error}")
 
 
@@ -171,9 +143,7 @@ def _client_public_keys(client: Client) -> list[tuple[str | None, Any]]:
             return _keys_from_jwks(json.loads(content))
         return [(None, serialization.load_pem_public_key(content))]
     except (OSError, requests.RequestException, ValueError) as error:
-        raise ClientAuthError(
-            f"Cannot read the client's public keys: {error}"
-        ) from error
+        raise ClientAuthError(f"Cannot read the client's public keys: {error}") from error
 
 
 def _keys_from_jwks(document: dict) -> list[tuple[str | None, Any]]:

@@ -42,24 +42,15 @@ class Client:
         if not self.client_id:
             raise ConfigurationError("A client needs a client_id.")
         if not self.redirect_uris:
-            raise ConfigurationError(
-                f"Client {self.client_id!r} needs at least one redirect URI."
-            )
+            raise ConfigurationError(f"Client {self.client_id!r} needs at least one redirect URI.")
         if self.token_endpoint_auth_method not in AUTH_METHODS:
             raise ConfigurationError(
                 f"Client {self.client_id!r}: token_endpoint_auth_method must be one of "
                 f"{', '.join(AUTH_METHODS)}, not {self.token_endpoint_auth_method!r}."
             )
-        if (
-            self.token_endpoint_auth_method == CLIENT_SECRET_POST
-            and not self.client_secret
-        ):
-            raise ConfigurationError(
-                f"Client {self.client_id!r} uses client_secret_post but has no secret."
-            )
-        if self.token_endpoint_auth_method == PRIVATE_KEY_JWT and not (
-            self.jwks_uri or self.public_key_path
-        ):
+        if self.token_endpoint_auth_method == CLIENT_SECRET_POST and not self.client_secret:
+            raise ConfigurationError(f"Client {self.client_id!r} uses client_secret_post but has no secret.")
+        if self.token_endpoint_auth_method == PRIVATE_KEY_JWT and not (self.jwks_uri or self.public_key_path):
             raise ConfigurationError(
                 f"Client {self.client_id!r} uses private_key_jwt but has neither jwks_uri nor public_key_path."
             )
@@ -70,9 +61,7 @@ def client_from_dict(data: Mapping) -> Client:
     known = set(Client.__dataclass_fields__)
     unknown = set(data) - known
     if unknown:
-        raise ConfigurationError(
-            f"Unknown client setting(s): {', '.join(sorted(unknown))}."
-        )
+        raise ConfigurationError(f"Unknown client setting(s): {', '.join(sorted(unknown))}.")
     values = dict(data)
     for name in ("redirect_uris", "post_logout_redirect_uris"):
         if name in values:
@@ -88,14 +77,10 @@ def clients_from_file(path: str | Path) -> tuple[Client, ...]:
     try:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise ConfigurationError(
-            f"Cannot read the clients file {path}: {error}"
-        ) from error
+        raise ConfigurationError(f"Cannot read the clients file {path}: {error}") from error
     entries = document.get("clients") if isinstance(document, dict) else None
     if not isinstance(entries, list) or not entries:
-        raise ConfigurationError(
-            f'The clients file {path} must hold {{"clients": [ ... ]}} with at least one client.'
-        )
+        raise ConfigurationError(f'The clients file {path} must hold {{"clients": [ ... ]}} with at least one client.')
     return tuple(client_from_dict(entry) for entry in entries)
 
 
@@ -122,15 +107,11 @@ def clients_from_environment(environ: Mapping[str, str]) -> tuple[Client, ...]:
             "(private_key_jwt), or CIS2_CLIENT_SECRET (client_secret_post)."
         )
     method = PRIVATE_KEY_JWT if (public_key_path or jwks_uri) else CLIENT_SECRET_POST
-    backchannel_uri = environ.get(
-        "CIS2_STANDIN_BACKCHANNEL_URI", DEFAULT_BACKCHANNEL_URI
-    )
+    backchannel_uri = environ.get("CIS2_STANDIN_BACKCHANNEL_URI", DEFAULT_BACKCHANNEL_URI)
     return (
         Client(
             client_id=environ.get("CIS2_CLIENT_ID") or DEFAULT_CLIENT_ID,
-            redirect_uris=_uri_list(
-                environ.get("CIS2_STANDIN_REDIRECT_URI", DEFAULT_REDIRECT_URI)
-            ),
+            redirect_uris=_uri_list(environ.get("CIS2_STANDIN_REDIRECT_URI", DEFAULT_REDIRECT_URI)),
             token_endpoint_auth_method=method,
             client_secret=secret if method == CLIENT_SECRET_POST else None,
             jwks_uri=jwks_uri,

@@ -63,9 +63,7 @@ CLAIM_CHANGES: dict[str, ClaimChange] = {
         "selected_roleid": 555134560101,
     },
     "sub_mismatch": lambda claims, now: {"sub": "555099999999"},
-    "roles_not_a_list": lambda claims, now: {
-        "nhsid_nrbac_roles": {"role_code": "S8001:G8005:R5001"}
-    },
+    "roles_not_a_list": lambda claims, now: {"nhsid_nrbac_roles": {"role_code": "S8001:G8005:R5001"}},
     "roles_malformed": lambda claims, now: {
         "nhsid_nrbac_roles": [
             {k: v for k, v in role.items() if k not in ("role_code", "person_roleid")}
@@ -98,9 +96,7 @@ class Mutation:
     @property
     def signing(self) -> str:
         """Which signature to apply: one of SIGNING_VARIANTS, or 'genuine'."""
-        return next(
-            (name for name in self.names if name in SIGNING_VARIANTS), "genuine"
-        )
+        return next((name for name in self.names if name in SIGNING_VARIANTS), "genuine")
 
     def apply(self, claims: dict, now: int) -> dict:
         changed = dict(claims)
@@ -137,14 +133,10 @@ def mutation_parse(data: object, allowed: Mapping[str, str]) -> Mutation:
         raise HookError('"mutations" must be a list of names.')
     unknown = [name for name in names if name not in allowed]
     if unknown:
-        raise HookError(
-            f"Unknown mutation(s) {', '.join(unknown)}; known: {', '.join(sorted(allowed))}."
-        )
+        raise HookError(f"Unknown mutation(s) {', '.join(unknown)}; known: {', '.join(sorted(allowed))}.")
     if not isinstance(set_claims, dict):
         raise HookError('"set_claims" must be an object.')
-    if not isinstance(remove_claims, list) or not all(
-        isinstance(c, str) for c in remove_claims
-    ):
+    if not isinstance(remove_claims, list) or not all(isinstance(c, str) for c in remove_claims):
         raise HookError('"remove_claims" must be a list of claim names.')
     return Mutation(
         names=tuple(names),

@@ -96,9 +96,7 @@ class TestIdentity:
         return next((r for r in self.roles if r.person_roleid == person_roleid), None)
 
 
-def _role(
-    uid: str, number: int, role_code: str, role_name: str, *activities: str
-) -> NrbacRole:
+def _role(uid: str, number: int, role_code: str, role_name: str, *activities: str) -> NrbacRole:
     """A role entry with 12-digit ids derived from the person's uid, so they are stable."""
     return NrbacRole(
         person_roleid=f"5551{uid[6:]}{number:02d}",
@@ -193,11 +191,7 @@ TEST_IDENTITIES: tuple[TestIdentity, ...] = (
         given_name="Owen",
         family_name="Pritchard",
         summary="Administrator",
-        roles=(
-            _role(
-                "555012345606", 1, "S8001:G8004:R5006", "System Administrator", "B0008"
-            ),
-        ),
+        roles=(_role("555012345606", 1, "S8001:G8004:R5006", "System Administrator", "B0008"),),
     ),
     TestIdentity(
         uid="555012345607",
@@ -267,9 +261,7 @@ TEST_IDENTITIES: tuple[TestIdentity, ...] = (
     ),
 )
 
-IDENTITIES_BY_UID: dict[str, TestIdentity] = {
-    identity.uid: identity for identity in TEST_IDENTITIES
-}
+IDENTITIES_BY_UID: dict[str, TestIdentity] = {identity.uid: identity for identity in TEST_IDENTITIES}
 
 
 def identity_get(uid: str) -> TestIdentity | None:

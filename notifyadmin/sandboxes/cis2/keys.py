@@ -71,11 +71,7 @@ class KeyStore:
             items = list(self._keys.items())
         keys = []
         for kid, key in reversed(items):
-            jwk = {
-                name: value
-                for name, value in public_jwk(key).items()
-                if name != "key_ops"
-            }
+            jwk = {name: value for name, value in public_jwk(key).items() if name != "key_ops"}
             keys.append({**jwk, "kid": kid, "use": "sig", "alg": "RS512"})
         return {"keys": keys}
 
@@ -99,9 +95,7 @@ class KeyStore:
             pem = (self.key_dir / f"{kid}.pem").read_bytes()
             key = serialization.load_pem_private_key(pem, password=None)
             if not isinstance(key, rsa.RSAPrivateKey) or jwk_thumbprint(key) != kid:
-                raise ValueError(
-                    f"Key file {kid}.pem in {self.key_dir} does not match its kid."
-                )
+                raise ValueError(f"Key file {kid}.pem in {self.key_dir} does not match its kid.")
             self._keys[kid] = key
         self._active_kid = manifest["active_kid"]
 

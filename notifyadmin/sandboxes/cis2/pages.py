@@ -23,7 +23,8 @@ legend { font-weight: bold; font-size: 1.2em; margin-bottom: .5em; }
 .option { margin: .6em 0; }
 .hint { display: block; color: #4c6272; margin-left: 1.8em; }
 button { font-size: 1em; padding: .5em 1em; }
-table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: .4em; border-bottom: 1px solid #d8dde0; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .4em; border-bottom: 1px solid #d8dde0; }
 """
 
 
@@ -68,12 +69,9 @@ def _identity_hint(identity: TestIdentity) -> str:
     )
 
 
-def identity_picker(
-    *, action: str, request_id: str, client_id: str, error: str | None = None
-) -> str:
+def identity_picker(*, action: str, request_id: str, client_id: str, error: str | None = None) -> str:
     options = "\n".join(
-        _radio("uid", identity.uid, identity.name, _identity_hint(identity))
-        for identity in TEST_IDENTITIES
+        _radio("uid", identity.uid, identity.name, _identity_hint(identity)) for identity in TEST_IDENTITIES
     )
     body = (
         f"{_error_summary(error)}<p>The service <strong>{escape(client_id)}</strong> asks you to sign in.</p>\n"
@@ -85,9 +83,7 @@ def identity_picker(
     return layout("Sign in with a test identity", body)
 
 
-def role_picker(
-    *, action: str, request_id: str, identity: TestIdentity, error: str | None = None
-) -> str:
+def role_picker(*, action: str, request_id: str, identity: TestIdentity, error: str | None = None) -> str:
     options = "\n".join(
         _radio(
             "person_roleid",
@@ -110,25 +106,17 @@ def role_picker(
 
 
 def error_page(title: str, message: str) -> str:
-    return layout(
-        title, f'<div class="error" role="alert"><p>{escape(message)}</p></div>'
-    )
+    return layout(title, f'<div class="error" role="alert"><p>{escape(message)}</p></div>')
 
 
 def signed_out_page() -> str:
-    return layout(
-        "You have signed out", "<p>Your session at the CIS2 stand-in has ended.</p>"
-    )
+    return layout("You have signed out", "<p>Your session at the CIS2 stand-in has ended.</p>")
 
 
 def _session_row(session: Session, action: str, variants: Mapping[str, str]) -> str:
     identity = identity_get(session.uid)
     who = identity.name if identity else session.uid
-    role = (
-        identity.role(session.selected_roleid)
-        if identity and session.selected_roleid
-        else None
-    )
+    role = identity.role(session.selected_roleid) if identity and session.selected_roleid else None
     options = '<option value="genuine">Genuine logout token</option>' + "".join(
         f'<option value="{escape(name)}">{escape(name)}: {escape(description)}</option>'
         for name, description in variants.items()

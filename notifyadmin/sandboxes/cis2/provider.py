@@ -47,9 +47,7 @@ class Provider:
 
     @property
     def base_url(self) -> str:
-        return (
-            self.issuer[: -len(self.issuer_path)] if self.issuer_path else self.issuer
-        )
+        return self.issuer[: -len(self.issuer_path)] if self.issuer_path else self.issuer
 
     def endpoint(self, name: str) -> str:
         return self.issuer + ENDPOINT_PATHS[name]
@@ -65,9 +63,7 @@ class Provider:
             return response
         return handler(self, request)
 
-    def backchannel_logout(
-        self, sid: str, mutation: Mutation = NO_MUTATION
-    ) -> list[Delivery]:
+    def backchannel_logout(self, sid: str, mutation: Mutation = NO_MUTATION) -> list[Delivery]:
         """Send logout tokens for a live session. A genuine token (or its replay) also ends the session;
         a deliberately bad one leaves it live, so the client's refusal can be followed by a real logout."""
         session = self.store.session_get(sid)
@@ -81,11 +77,7 @@ class Provider:
             issuer=self.issuer,
             mutation=mutation,
         )
-        genuine = (
-            set(mutation.names) <= {"replay"}
-            and not mutation.set_claims
-            and not mutation.remove_claims
-        )
+        genuine = set(mutation.names) <= {"replay"} and not mutation.set_claims and not mutation.remove_claims
         if genuine:
             self.store.session_end(sid)
         return deliveries
@@ -99,9 +91,7 @@ class Provider:
 
 
 def _not_found() -> str:
-    return error_page(
-        "Page not found", "The CIS2 stand-in has no page at this address."
-    )
+    return error_page("Page not found", "The CIS2 stand-in has no page at this address.")
 
 
 Handler = Callable[[Provider, Request], Response]
@@ -119,9 +109,6 @@ def _routes(issuer_path: str) -> dict[str, dict[str, Handler]]:
         "userinfo": {"GET": userinfo.userinfo, "POST": userinfo.userinfo},
         "end_session": {"GET": logout.end_session},
     }
-    routes = {
-        issuer_path + ENDPOINT_PATHS[name]: handlers
-        for name, handlers in under_issuer.items()
-    }
+    routes = {issuer_path + ENDPOINT_PATHS[name]: handlers for name, handlers in under_issuer.items()}
     routes.update(testing.ROUTES)
     return routes

@@ -123,13 +123,9 @@ class StandIn:
         self.stop()
 
     # Test hooks (the same as the /_testing HTTP endpoints) -------------------------------
-    def backchannel_logout(
-        self, sid: str, *, mutations: Iterable[str] = (), **edits: object
-    ) -> list[Delivery]:
+    def backchannel_logout(self, sid: str, *, mutations: Iterable[str] = (), **edits: object) -> list[Delivery]:
         """Send back-channel logout for a live session; see hooks.LOGOUT_MUTATIONS."""
-        mutation = mutation_parse(
-            {"mutations": list(mutations), **edits}, LOGOUT_MUTATIONS
-        )
+        mutation = mutation_parse({"mutations": list(mutations), **edits}, LOGOUT_MUTATIONS)
         return self.provider.backchannel_logout(sid, mutation)
 
     def next_id_token(self, *mutations: str, **edits: object) -> None:
@@ -174,9 +170,7 @@ def start_standin(
     refusal = production_refusal(environ)
     if refusal:
         raise StandInRefused(refusal)
-    registered = (
-        tuple(clients) if clients is not None else clients_from_environment(environ)
-    )
+    registered = tuple(clients) if clients is not None else clients_from_environment(environ)
     keys = KeyStore(key_dir)
     server = _Server((host, port), _Handler)
     bound_port = server.server_address[1]

@@ -103,9 +103,7 @@ class Store:
 
     # Pending authorizations -------------------------------------------------------------
     def pending_add(self, **values) -> PendingAuthorization:
-        pending = PendingAuthorization(
-            request_id=secrets.token_urlsafe(16), created_at=self.clock(), **values
-        )
+        pending = PendingAuthorization(request_id=secrets.token_urlsafe(16), created_at=self.clock(), **values)
         with self._lock:
             self._pending[pending.request_id] = pending
         return pending
@@ -175,18 +173,12 @@ class Store:
         if not browser_key:
             return None
         return next(
-            (
-                s
-                for s in self._sessions.values()
-                if secrets.compare_digest(s.browser_key, browser_key)
-            ),
+            (s for s in self._sessions.values() if secrets.compare_digest(s.browser_key, browser_key)),
             None,
         )
 
     # Codes and access tokens ------------------------------------------------------------
-    def code_issue(
-        self, *, pending: PendingAuthorization, session: Session
-    ) -> AuthorizationCode:
+    def code_issue(self, *, pending: PendingAuthorization, session: Session) -> AuthorizationCode:
         code = AuthorizationCode(
             code=secrets.token_urlsafe(32),
             client_id=pending.client_id,
@@ -213,9 +205,7 @@ class Store:
             if code.redeemed:
                 for token in code.access_tokens:
                     self._access_tokens.pop(token, None)
-                raise GrantError(
-                    "The authorization code has already been used; tokens issued from it are revoked."
-                )
+                raise GrantError("The authorization code has already been used; tokens issued from it are revoked.")
             code.redeemed = True
             if self.clock() > code.expires_at:
                 raise GrantError("The authorization code has expired.")
@@ -247,9 +237,7 @@ class Store:
         """Remember a client assertion's jti until it expires; False if already seen."""
         now = self.clock()
         with self._lock:
-            self._seen_jtis = {
-                j: exp for j, exp in self._seen_jtis.items() if exp >= now
-            }
+            self._seen_jtis = {j: exp for j, exp in self._seen_jtis.items() if exp >= now}
             if jti in self._seen_jtis:
                 return False
             self._seen_jtis[jti] = expires_at

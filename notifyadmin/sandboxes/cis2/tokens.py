@@ -45,9 +45,7 @@ def jwt_sign(claims: dict, *, keys: KeyStore, signing: str = "genuine") -> str:
     if signing in ("unknown_kid", "forged_signature"):
         key = rsa_key_generate()
         kid = jwk_thumbprint(key) if signing == "unknown_kid" else kid
-    return jwt.encode(
-        claims, key, algorithm=SIGNING_ALGORITHM, headers={"kid": kid, "typ": "JWT"}
-    )
+    return jwt.encode(claims, key, algorithm=SIGNING_ALGORITHM, headers={"kid": kid, "typ": "JWT"})
 
 
 def jwt_verify_own(token: str, *, keys: KeyStore, issuer: str) -> dict:
@@ -116,9 +114,7 @@ def userinfo_claims(
         "given_name": identity.given_name,
         "family_name": identity.family_name,
         "email": identity.email,
-        "nhsid_user_orgs": [{"org_code": ORG_CODE, "org_name": ORG_NAME}]
-        if identity.roles
-        else [],
+        "nhsid_user_orgs": [{"org_code": ORG_CODE, "org_name": ORG_NAME}] if identity.roles else [],
         "nhsid_nrbac_roles": [role.as_claim() for role in identity.roles],
     }
     if selected_roleid:
@@ -131,9 +127,7 @@ def userinfo_claims(
     return claims
 
 
-def logout_token_claims(
-    *, issuer: str, client_id: str, session: Session, now: int
-) -> dict:
+def logout_token_claims(*, issuer: str, client_id: str, session: Session, now: int) -> dict:
     """An OpenID back-channel logout token: no nonce, ever."""
     return {
         "iss": issuer,

@@ -18,13 +18,9 @@ class Request:
 
     @property
     def form(self) -> dict[str, str]:
-        if not self.headers.get("content-type", "").startswith(
-            "application/x-www-form-urlencoded"
-        ):
+        if not self.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
             return {}
-        return dict(
-            parse_qsl(self.body.decode("utf-8", "replace"), keep_blank_values=True)
-        )
+        return dict(parse_qsl(self.body.decode("utf-8", "replace"), keep_blank_values=True))
 
     def json(self) -> object:
         try:
@@ -59,9 +55,7 @@ def html_response(page: str, status: int = 200) -> Response:
     )
 
 
-def json_response(
-    data: object, status: int = 200, headers: dict[str, str] | None = None
-) -> Response:
+def json_response(data: object, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     body = json.dumps(data, indent=2).encode("utf-8")
     return Response(
         status,
@@ -77,7 +71,5 @@ def redirect_response(location: str, status: int = 302) -> Response:
 def url_with_params(url: str, params: dict[str, str | None]) -> str:
     """Append query parameters (those not None) to a URL that may already have some."""
     parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True) + [
-        (k, v) for k, v in params.items() if v is not None
-    ]
+    query = parse_qsl(parts.query, keep_blank_values=True) + [(k, v) for k, v in params.items() if v is not None]
     return urlunsplit(parts._replace(query=urlencode(query)))

@@ -13,9 +13,7 @@ from templates_app.content.diff import (
 
 def test_identical_texts_are_all_equal_rows() -> None:
     rows = side_by_side("a\n\nb", "a\n\nb")
-    assert [
-        (row.kind, row.old_number, row.new_number, row.old_text) for row in rows
-    ] == [
+    assert [(row.kind, row.old_number, row.new_number, row.old_text) for row in rows] == [
         (RowKind.EQUAL, 1, 1, "a"),
         (RowKind.EQUAL, 2, 2, ""),
         (RowKind.EQUAL, 3, 3, "b"),
@@ -24,9 +22,7 @@ def test_identical_texts_are_all_equal_rows() -> None:
 
 def test_changed_lines_mark_the_changed_words() -> None:
     # Given a line where one word changed
-    rows = side_by_side(
-        "Hi\nYour appointment is on Monday.\n", "Hi\nYour appointment is on Tuesday.\n"
-    )
+    rows = side_by_side("Hi\nYour appointment is on Monday.\n", "Hi\nYour appointment is on Tuesday.\n")
     # Then the row is changed and only that word is marked
     assert rows[1] == DiffRow(
         RowKind.CHANGED,
@@ -47,10 +43,7 @@ def test_extra_lines_are_deletions_and_insertions() -> None:
         (RowKind.EQUAL, 4, 4),
     ]
     rows = side_by_side("a\nb\nc", "a\nc\nd")
-    assert [
-        (row.kind, row.old_number, row.new_number, row.old_text, row.new_text)
-        for row in rows
-    ] == [
+    assert [(row.kind, row.old_number, row.new_number, row.old_text, row.new_text) for row in rows] == [
         (RowKind.EQUAL, 1, 1, "a", "a"),
         (RowKind.DELETED, 2, None, "b", ""),
         (RowKind.EQUAL, 3, 2, "c", "c"),

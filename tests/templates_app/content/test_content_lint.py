@@ -15,18 +15,12 @@ from templates_app.content.lint import (
 from templates_app.content.schema import PersonalisationField
 
 FIRST_NAME = PersonalisationField("first_name", "text", 35, "low", "Sam")
-NHS_NUMBER = PersonalisationField(
-    "nhs_number", "number", 10, "identifying", "9990548609"
-)
-BOOKING_URL = PersonalisationField(
-    "booking_url", "url", 100, "none", "https://www.nhs.uk/book"
-)
+NHS_NUMBER = PersonalisationField("nhs_number", "number", 10, "identifying", "9990548609")
+BOOKING_URL = PersonalisationField("booking_url", "url", 100, "none", "https://www.nhs.uk/book")
 CLINIC = PersonalisationField("clinic", "clinic_code", 10, "none", "RJ1AB")
 SCHEMA = [FIRST_NAME, NHS_NUMBER, BOOKING_URL, CLINIC]
 
-CLEAN_SMS = (
-    "Hi {{ first_name }}, your vaccine appointment is ready. Book at {{ booking_url }}"
-)
+CLEAN_SMS = "Hi {{ first_name }}, your vaccine appointment is ready. Book at {{ booking_url }}"
 CLEAN_APP = (
     "# Your vaccine\n"
     "\n"
@@ -91,9 +85,7 @@ def test_every_rule_has_a_severity() -> None:
 
 def test_a_version_needs_content() -> None:
     assert lint_version(contents=[], schema=[]) == [
-        Finding(
-            "content.missing", Severity.ERROR, "Add content for at least one channel."
-        )
+        Finding("content.missing", Severity.ERROR, "Add content for at least one channel.")
     ]
 
 
@@ -134,9 +126,7 @@ def test_each_channel_and_language_appears_once() -> None:
 
 def test_schema_errors_are_reported() -> None:
     bad = PersonalisationField("Clinic", "text", 10, "low", "x")
-    findings = lint_version(
-        contents=[ChannelContent(Channel.LETTER, "en", "Hello")], schema=[bad]
-    )
+    findings = lint_version(contents=[ChannelContent(Channel.LETTER, "en", "Hello")], schema=[bad])
     assert [finding.message for finding in only(findings, "schema.invalid")] == [
         (
             "Field 1 (Clinic): the name must use lowercase letters, digits and single underscores, "
@@ -147,9 +137,7 @@ def test_schema_errors_are_reported() -> None:
 
 def test_declared_but_unused_fields_are_a_warning() -> None:
     # Given content that uses only first_name and booking_url
-    findings = lint_version(
-        contents=[ChannelContent(Channel.SMS, "en", CLEAN_SMS)], schema=SCHEMA
-    )
+    findings = lint_version(contents=[ChannelContent(Channel.SMS, "en", CLEAN_SMS)], schema=SCHEMA)
     # Then the other fields are reported once each, version-wide
     assert only(findings, "placeholder.unused") == [
         Finding(
@@ -210,9 +198,7 @@ def test_syntax_problems_are_errors_with_lines() -> None:
 
 
 def test_undeclared_placeholders_are_errors() -> None:
-    findings = lint(
-        Channel.LETTER, "Dear {{ first_name }}\nYour {{ config }} and {{ frist_name }}"
-    )
+    findings = lint(Channel.LETTER, "Dear {{ first_name }}\nYour {{ config }} and {{ frist_name }}")
     assert summary(findings, "placeholder.undeclared") == [
         (
             2,
@@ -223,10 +209,7 @@ def test_undeclared_placeholders_are_errors() -> None:
             "{{ frist_name }} is not a personalisation field. Add it to the fields or correct the name.",
         ),
     ]
-    assert (
-        only(lint(Channel.LETTER, "Dear {{ first_name }}"), "placeholder.undeclared")
-        == []
-    )
+    assert only(lint(Channel.LETTER, "Dear {{ first_name }}"), "placeholder.undeclared") == []
 
 
 def test_identifying_data_is_an_error_in_sms() -> None:
@@ -253,14 +236,9 @@ def test_identifying_data_is_a_warning_in_the_nhs_app_and_allowed_in_letters() -
             "{{ nhs_number }} holds identifying personal data. Include it in an NHS App message only if the patient needs it.",
         )
     ]
-    assert (
-        only(findings, "personal_data.identifying_in_nhsapp")[0].severity
-        is Severity.WARNING
-    )
+    assert only(findings, "personal_data.identifying_in_nhsapp")[0].severity is Severity.WARNING
     letter = lint(Channel.LETTER, "Your NHS number is {{ nhs_number }}.")
-    assert [
-        finding.code for finding in letter if finding.code.startswith("personal_data")
-    ] == []
+    assert [finding.code for finding in letter if finding.code.startswith("personal_data")] == []
 
 
 def test_placeholders_inside_web_addresses_are_errors() -> None:
@@ -320,9 +298,9 @@ def test_content_over_the_channel_limit_is_an_error() -> None:
 
 
 def test_email_limit_is_100000() -> None:
-    assert summary(
-        lint(Channel.EMAIL, "a" * 100_001, subject="Hi", schema=[]), "length.too_long"
-    ) == [(None, "The email is 100,001 characters long. The most allowed is 100,000.")]
+    assert summary(lint(Channel.EMAIL, "a" * 100_001, subject="Hi", schema=[]), "length.too_long") == [
+        (None, "The email is 100,001 characters long. The most allowed is 100,000.")
+    ]
 
 
 def test_length_is_also_checked_with_sample_values() -> None:
@@ -408,24 +386,14 @@ def test_sms_over_three_fragments_is_a_warning() -> None:
 def test_broken_markdown_is_an_error_in_markdown_channels_only() -> None:
     body = "Hello <b>there</b>\n[Book](https://www.nhs.uk"
     findings = lint(Channel.NHSAPP, body, schema=[])
-    assert [
-        (f.code, f.severity, f.line) for f in findings if f.code.startswith("markdown.")
-    ] == [
+    assert [(f.code, f.severity, f.line) for f in findings if f.code.startswith("markdown.")] == [
         ("markdown.html", Severity.ERROR, 1),
         ("markdown.link_unclosed", Severity.ERROR, 2),
     ]
     email = lint(Channel.EMAIL, "### Small heading", subject="Hello", schema=[])
     assert [f.code for f in email] == ["markdown.heading_level"]
-    assert [
-        f.code
-        for f in lint(Channel.SMS, body, schema=[])
-        if f.code.startswith("markdown.")
-    ] == []
-    assert [
-        f.code
-        for f in lint(Channel.LETTER, body, schema=[])
-        if f.code.startswith("markdown.")
-    ] == []
+    assert [f.code for f in lint(Channel.SMS, body, schema=[]) if f.code.startswith("markdown.")] == []
+    assert [f.code for f in lint(Channel.LETTER, body, schema=[]) if f.code.startswith("markdown.")] == []
 
 
 def test_reading_age_above_the_threshold_is_a_warning() -> None:
@@ -517,9 +485,7 @@ def test_words_in_capitals_are_a_warning_except_acronyms() -> None:
 
 def test_subject_in_capitals_is_a_warning() -> None:
     findings = lint(Channel.EMAIL, "Hello", subject="URGENT appointment", schema=[])
-    assert [(f.code, f.part, f.line) for f in findings] == [
-        ("style.all_caps", "subject", 1)
-    ]
+    assert [(f.code, f.part, f.line) for f in findings] == [("style.all_caps", "subject", 1)]
 
 
 def test_jargon_is_a_warning_with_a_plain_alternative() -> None:
@@ -585,15 +551,11 @@ def test_vague_link_text_is_a_warning() -> None:
 
 
 def test_blank_content_is_an_error() -> None:
-    assert summary(lint(Channel.LETTER, "  \n", schema=[]), "content.blank") == [
-        (None, "The letter has no text.")
-    ]
+    assert summary(lint(Channel.LETTER, "  \n", schema=[]), "content.blank") == [(None, "The letter has no text.")]
 
 
 def test_email_needs_a_single_line_subject() -> None:
-    assert [(f.code, f.part) for f in lint(Channel.EMAIL, "Hello", schema=[])] == [
-        ("subject.missing", "subject")
-    ]
+    assert [(f.code, f.part) for f in lint(Channel.EMAIL, "Hello", schema=[])] == [("subject.missing", "subject")]
     assert summary(
         lint(Channel.EMAIL, "Hello", subject="Your\nvaccine", schema=[]),
         "subject.multiline",
@@ -602,20 +564,14 @@ def test_email_needs_a_single_line_subject() -> None:
 
 def test_only_email_has_a_subject() -> None:
     findings = lint(Channel.SMS, "Hello", subject="Hi", schema=[])
-    assert summary(findings, "subject.not_allowed") == [
-        (None, "A text message has no subject line. Remove it.")
-    ]
+    assert summary(findings, "subject.not_allowed") == [(None, "A text message has no subject line. Remove it.")]
 
 
 def test_subject_placeholders_and_syntax_are_checked() -> None:
-    findings = lint(
-        Channel.EMAIL, "Hello", subject="Hi {{ surname }} {{ x.y }}", schema=[]
-    )
+    findings = lint(Channel.EMAIL, "Hello", subject="Hi {{ surname }} {{ x.y }}", schema=[])
     assert [(f.code, f.part) for f in findings] == [("template.syntax", "subject")]
     findings = lint(Channel.EMAIL, "Hello", subject="Hi {{ surname }}", schema=[])
-    assert [(f.code, f.part) for f in findings] == [
-        ("placeholder.undeclared", "subject")
-    ]
+    assert [(f.code, f.part) for f in findings] == [("placeholder.undeclared", "subject")]
 
 
 def test_findings_carry_channel_language_and_part() -> None:
@@ -629,7 +585,5 @@ def test_findings_carry_channel_language_and_part() -> None:
 
 
 def test_channel_may_be_given_as_text() -> None:
-    findings = lint_content(
-        content=ChannelContent("sms", "en", "Hi {{ nhs_number }}"), schema=[NHS_NUMBER]
-    )  # type: ignore[arg-type]
+    findings = lint_content(content=ChannelContent("sms", "en", "Hi {{ nhs_number }}"), schema=[NHS_NUMBER])  # type: ignore[arg-type]
     assert [f.code for f in findings] == ["personal_data.identifying_in_sms"]

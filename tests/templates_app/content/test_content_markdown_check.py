@@ -54,18 +54,12 @@ def test_the_whole_subset_passes() -> None:
         (
             "Hi <b>there</b>",
             "markdown.html",
-            (
-                "HTML like <b> is not allowed. Use Markdown, for example **bold** or "
-                "[link text](https://www.nhs.uk)."
-            ),
+            ("HTML like <b> is not allowed. Use Markdown, for example **bold** or [link text](https://www.nhs.uk)."),
         ),
         (
             "<!-- hidden -->",
             "markdown.html",
-            (
-                "HTML like <!-- is not allowed. Use Markdown, for example **bold** or "
-                "[link text](https://www.nhs.uk)."
-            ),
+            ("HTML like <!-- is not allowed. Use Markdown, for example **bold** or [link text](https://www.nhs.uk)."),
         ),
         (
             "![NHS logo](https://www.nhs.uk/logo.png)",
@@ -114,9 +108,7 @@ def test_the_whole_subset_passes() -> None:
         ),
     ],
 )
-def test_each_problem_is_reported_with_code_and_message(
-    text: str, code: str, message: str
-) -> None:
+def test_each_problem_is_reported_with_code_and_message(text: str, code: str, message: str) -> None:
     assert check_markdown(text) == [MarkdownProblem(code, 1, message)]
 
 
@@ -137,9 +129,7 @@ def test_bold_may_span_lines_within_a_paragraph() -> None:
 
 def test_inside_a_code_block_only_the_fence_is_reported() -> None:
     text = "```\n<b>*x*</b>\n```\nafter"
-    assert [(problem.line, problem.code) for problem in check_markdown(text)] == [
-        (1, "markdown.code")
-    ]
+    assert [(problem.line, problem.code) for problem in check_markdown(text)] == [(1, "markdown.code")]
 
 
 def test_placeholders_do_not_look_like_broken_markdown() -> None:
@@ -149,9 +139,7 @@ def test_placeholders_do_not_look_like_broken_markdown() -> None:
 
 
 def test_find_links_returns_complete_links_only() -> None:
-    text = (
-        "[One](https://a.nhs.uk) ![img](https://b)\n[Two]({{ url }}) [broken](https://c"
-    )
+    text = "[One](https://a.nhs.uk) ![img](https://b)\n[Two]({{ url }}) [broken](https://c"
     assert find_links(text) == [
         MarkdownLink(1, "One", "https://a.nhs.uk"),
         MarkdownLink(2, "Two", "{{ url }}"),
@@ -163,9 +151,7 @@ def test_mask_template_tags_keeps_line_numbers() -> None:
 
 
 def test_html_preview_renders_the_subset() -> None:
-    html = to_html(
-        "# Title\n\nHello **Sam**\nnext line\n\n- one\n- two\n\n[NHS](https://www.nhs.uk)"
-    )
+    html = to_html("# Title\n\nHello **Sam**\nnext line\n\n- one\n- two\n\n[NHS](https://www.nhs.uk)")
     assert html == (
         "<h1>Title</h1>\n"
         "<p>Hello <strong>Sam</strong><br />\nnext line</p>\n"

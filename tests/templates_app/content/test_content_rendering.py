@@ -80,10 +80,7 @@ def test_plain_placeholders_and_conditionals_are_allowed() -> None:
         ),
         (
             "{% if a == 'b' %}x{% endif %}",
-            (
-                "A condition may only test a field name, like {% if name %} or {% if not name %}; "
-                "found a comparison."
-            ),
+            ("A condition may only test a field name, like {% if name %} or {% if not name %}; found a comparison."),
         ),
         (
             "{% if a and b %}x{% endif %}",
@@ -124,9 +121,7 @@ def test_problems_carry_their_line_number() -> None:
     ]
 
 
-@pytest.mark.parametrize(
-    "name", ["config", "lipsum", "range", "cycler", "namespace", "request"]
-)
+@pytest.mark.parametrize("name", ["config", "lipsum", "range", "cycler", "namespace", "request"])
 def test_jinja_globals_are_only_unknown_placeholders(name: str) -> None:
     # Given content naming a Jinja global or a framework object
     source = f"{{{{ {name} }}}}"
@@ -150,9 +145,7 @@ def test_jinja_globals_are_only_unknown_placeholders(name: str) -> None:
 def test_names_jinja_binds_itself_are_refused(source: str, name: str) -> None:
     # Given a name Jinja would resolve itself ({{ self }} is the template object)
     # Then it is refused
-    assert check_template(source) == [
-        SyntaxProblem(1, f"'{name}' is a reserved word and cannot be a placeholder.")
-    ]
+    assert check_template(source) == [SyntaxProblem(1, f"'{name}' is a reserved word and cannot be a placeholder.")]
 
 
 def test_render_substitutes_values_and_keeps_layout() -> None:
@@ -173,10 +166,7 @@ def test_render_does_not_evaluate_template_syntax_in_values() -> None:
 def test_render_escapes_values_only_for_html() -> None:
     values = {"name": "<b>Sam & Co</b>"}
     assert render("Hi {{ name }}", values) == "Hi <b>Sam & Co</b>"
-    assert (
-        render("<p>Hi {{ name }}</p>", values, html=True)
-        == "<p>Hi &lt;b&gt;Sam &amp; Co&lt;/b&gt;</p>"
-    )
+    assert render("<p>Hi {{ name }}</p>", values, html=True) == "<p>Hi &lt;b&gt;Sam &amp; Co&lt;/b&gt;</p>"
 
 
 def test_render_lists_every_missing_value() -> None:
@@ -190,20 +180,14 @@ def test_render_lists_every_missing_value() -> None:
 
 
 def test_render_refuses_values_that_are_not_text() -> None:
-    with pytest.raises(
-        RenderError, match=r"^Values must be text; these are not: count\.$"
-    ):
+    with pytest.raises(RenderError, match=r"^Values must be text; these are not: count\.$"):
         render("{{ count }}", {"count": 3})  # type: ignore[dict-item]
 
 
 def test_render_and_placeholders_refuse_invalid_syntax() -> None:
     with pytest.raises(TemplateSyntaxProblem) as raised:
         render("{{ x.y }}", {"x": "1"})
-    assert (
-        str(raised.value) == "Line 1: " + PLACEHOLDER_ONLY + "a dot (attribute access)."
-    )
-    assert raised.value.problems == [
-        SyntaxProblem(1, PLACEHOLDER_ONLY + "a dot (attribute access).")
-    ]
+    assert str(raised.value) == "Line 1: " + PLACEHOLDER_ONLY + "a dot (attribute access)."
+    assert raised.value.problems == [SyntaxProblem(1, PLACEHOLDER_ONLY + "a dot (attribute access).")]
     with pytest.raises(TemplateSyntaxProblem):
         placeholders_used("{% for x in y %}{% endfor %}")

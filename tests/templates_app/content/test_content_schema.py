@@ -106,9 +106,7 @@ def test_name_is_required_and_at_most_50_characters() -> None:
 
 @pytest.mark.parametrize("name", ["if", "not", "true", "none", "and", "endif"])
 def test_reserved_words_cannot_be_names(name: str) -> None:
-    assert messages([field(name=name)]) == [
-        f"Field 1 ({name}): '{name}' is a reserved word and cannot be a name."
-    ]
+    assert messages([field(name=name)]) == [f"Field 1 ({name}): '{name}' is a reserved word and cannot be a name."]
 
 
 def test_duplicate_names_are_reported_on_the_later_field() -> None:
@@ -131,10 +129,7 @@ def test_unknown_type_and_personal_data_class() -> None:
             "Field 1 (first_name): the type 'string' is not known: use one of text, date, time, "
             "clinic_code, url, number, phone_number, email_address."
         ),
-        (
-            "Field 1 (first_name): the personal data class 'secret' is not known: use one of none, "
-            "low, identifying."
-        ),
+        ("Field 1 (first_name): the personal data class 'secret' is not known: use one of none, low, identifying."),
     ]
 
 
@@ -216,12 +211,10 @@ def test_sample_value_is_required_and_fits_max_length() -> None:
         ),
     ],
 )
-def test_sample_value_must_match_its_type(
-    field_type: str, sample: str, problem: str
-) -> None:
-    assert messages(
-        [field(name="value", type=field_type, max_length=40, sample_value=sample)]
-    ) == [f"Field 1 (value): the sample value {problem}."]
+def test_sample_value_must_match_its_type(field_type: str, sample: str, problem: str) -> None:
+    assert messages([field(name="value", type=field_type, max_length=40, sample_value=sample)]) == [
+        f"Field 1 (value): the sample value {problem}."
+    ]
 
 
 def test_check_value_accepts_a_good_value() -> None:
@@ -240,19 +233,14 @@ def test_validate_values_checks_real_personalisation() -> None:
         ),
     ]
     # When values are missing, wrong or unexpected
-    errors = validate_values(
-        fields, {"appointment_date": "tomorrow", "nhs_number": "1"}
-    )
+    errors = validate_values(fields, {"appointment_date": "tomorrow", "nhs_number": "1"})
     # Then each is named
     assert [error.message for error in errors] == [
         "Field 1 (first_name): no value was given.",
         "Field 2 (appointment_date): the value 'tomorrow' is not a date in the form YYYY-MM-DD, like 2026-03-03.",
         "'nhs_number' is not a field of this template.",
     ]
-    assert (
-        validate_values(fields, {"first_name": "Sam", "appointment_date": "2026-03-03"})
-        == []
-    )
+    assert validate_values(fields, {"first_name": "Sam", "appointment_date": "2026-03-03"}) == []
 
 
 def test_from_dict_and_to_dict_round_trip() -> None:

@@ -89,11 +89,9 @@ def test_gsm_accented_letters_stay_gsm_and_others_are_listed() -> None:
 
 
 def test_cost_is_fragments_times_price() -> None:
-    assert DEFAULT_PRICE_PER_FRAGMENT == Decimal("0.0197")
+    assert Decimal("0.0197") == DEFAULT_PRICE_PER_FRAGMENT
     assert sms_info("a" * 161).cost_per_message == Decimal("0.0394")
-    assert sms_info(
-        "a" * 307, price_per_fragment=Decimal("0.02")
-    ).cost_per_message == Decimal("0.06")
+    assert sms_info("a" * 307, price_per_fragment=Decimal("0.02")).cost_per_message == Decimal("0.06")
 
 
 def test_918_characters_is_the_nhs_notify_limit() -> None:

@@ -44,9 +44,7 @@ def authorize_start(provider: Provider, request: Request) -> Response:
     query = request.query
     client = provider.clients.get(query.get("client_id", ""))
     if client is None:
-        return _error_page(
-            "Unknown service", "The client_id is not registered with the CIS2 stand-in."
-        )
+        return _error_page("Unknown service", "The client_id is not registered with the CIS2 stand-in.")
     redirect_uri = query.get("redirect_uri", "")
     if redirect_uri not in client.redirect_uris:
         return _error_page(
@@ -68,9 +66,7 @@ def authorize_start(provider: Provider, request: Request) -> Response:
         **pending_values,
     )
     session = provider.store.session_for_browser(request.cookie(SESSION_COOKIE))
-    recent = session is not None and (
-        max_age is None or provider.store.clock() - session.auth_time <= max_age
-    )
+    recent = session is not None and (max_age is None or provider.store.clock() - session.auth_time <= max_age)
     if session is not None and recent and "login" not in prompt:
         provider.store.session_join(session, client.client_id)
         return _code_redirect(provider, pending, session)
@@ -123,11 +119,7 @@ def authorize_choose(provider: Provider, request: Request) -> Response:
         else:
             selected_roleid = form.get("person_roleid", "")
             if identity.role(selected_roleid) is None:
-                error = (
-                    "Choose the role you are working in."
-                    if form.get("step") == "role"
-                    else None
-                )
+                error = "Choose the role you are working in." if form.get("step") == "role" else None
                 page = pages.role_picker(
                     action=action,
                     request_id=pending.request_id,
@@ -164,9 +156,7 @@ def _validated(query: dict[str, str]) -> dict:
     if not query.get("nonce"):
         raise _Refusal("invalid_request", "nonce is required.")
     if query.get("code_challenge_method") != "S256":
-        raise _Refusal(
-            "invalid_request", "PKCE is required: code_challenge_method must be S256."
-        )
+        raise _Refusal("invalid_request", "PKCE is required: code_challenge_method must be S256.")
     if not CODE_CHALLENGE.fullmatch(query.get("code_challenge", "")):
         raise _Refusal(
             "invalid_request",
@@ -184,16 +174,10 @@ def _validated(query: dict[str, str]) -> dict:
     }
 
 
-def _code_redirect(
-    provider: Provider, pending: PendingAuthorization, session: Session
-) -> Response:
+def _code_redirect(provider: Provider, pending: PendingAuthorization, session: Session) -> Response:
     provider.store.pending_finish(pending.request_id)
     code = provider.store.code_issue(pending=pending, session=session)
-    return redirect_response(
-        url_with_params(
-            pending.redirect_uri, {"code": code.code, "state": pending.state}
-        )
-    )
+    return redirect_response(url_with_params(pending.redirect_uri, {"code": code.code, "state": pending.state}))
 
 
 def _refuse(redirect_uri: str, state: str, refusal: _Refusal) -> Response:

@@ -52,9 +52,7 @@ ID_TOKEN_CLAIMS = (
 
 
 def configuration(provider: Provider, request: Request) -> Response:
-    userinfo_claims = sorted(
-        {claim for claims in SCOPE_CLAIMS.values() for claim in claims}
-    )
+    userinfo_claims = sorted({claim for claims in SCOPE_CLAIMS.values() for claim in claims})
     return json_response(
         {
             "issuer": provider.issuer,
@@ -69,9 +67,7 @@ def configuration(provider: Provider, request: Request) -> Response:
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256", "RS512"],
             "token_endpoint_auth_methods_supported": list(AUTH_METHODS),
-            "token_endpoint_auth_signing_alg_values_supported": list(
-                ASSERTION_ALGORITHMS
-            ),
+            "token_endpoint_auth_signing_alg_values_supported": list(ASSERTION_ALGORITHMS),
             "code_challenge_methods_supported": ["S256"],
             "scopes_supported": list(SCOPES),
             "claims_supported": sorted(set(ID_TOKEN_CLAIMS) | set(userinfo_claims)),

@@ -31,9 +31,7 @@ def end_session(provider: Provider, request: Request) -> Response:
     sid = None
     if query.get("id_token_hint"):
         try:
-            claims = jwt_verify_own(
-                query["id_token_hint"], keys=provider.keys, issuer=provider.issuer
-            )
+            claims = jwt_verify_own(query["id_token_hint"], keys=provider.keys, issuer=provider.issuer)
         except jwt.InvalidTokenError:
             return _error("The id_token_hint is not an ID token this stand-in issued.")
         audience = claims.get("aud")
@@ -49,23 +47,16 @@ def end_session(provider: Provider, request: Request) -> Response:
     post_logout_redirect_uri = query.get("post_logout_redirect_uri")
     if post_logout_redirect_uri:
         client = provider.clients.get(client_id or "")
-        if (
-            client is None
-            or post_logout_redirect_uri not in client.post_logout_redirect_uris
-        ):
+        if client is None or post_logout_redirect_uri not in client.post_logout_redirect_uris:
             return _error("post_logout_redirect_uri is not registered for this client.")
 
     if sid:
         provider.session_logout(sid)
     if post_logout_redirect_uri:
-        response = redirect_response(
-            url_with_params(post_logout_redirect_uri, {"state": query.get("state")})
-        )
+        response = redirect_response(url_with_params(post_logout_redirect_uri, {"state": query.get("state")}))
     else:
         response = html_response(pages.signed_out_page())
-    response.cookies.append(
-        f"{SESSION_COOKIE}=; Path={provider.issuer_path or '/'}; Max-Age=0; HttpOnly; SameSite=Lax"
-    )
+    response.cookies.append(f"{SESSION_COOKIE}=; Path={provider.issuer_path or '/'}; Max-Age=0; HttpOnly; SameSite=Lax")
     return response
 
 

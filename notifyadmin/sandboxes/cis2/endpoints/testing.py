@@ -68,14 +68,10 @@ def sessions_logout(provider: Provider, request: Request) -> Response:
     form = request.form
     variant = form.get("variant", "genuine")
     try:
-        mutation = mutation_parse(
-            {"mutations": [] if variant == "genuine" else [variant]}, LOGOUT_MUTATIONS
-        )
+        mutation = mutation_parse({"mutations": [] if variant == "genuine" else [variant]}, LOGOUT_MUTATIONS)
         provider.backchannel_logout(form.get("sid", ""), mutation)
     except (HookError, UnknownSession) as error:
-        return html_response(
-            pages.error_page("Cannot send the logout", str(error)), 400
-        )
+        return html_response(pages.error_page("Cannot send the logout", str(error)), 400)
     return redirect_response("/sessions", 303)
 
 
@@ -111,9 +107,7 @@ def backchannel_logout(provider: Provider, request: Request) -> Response:
     try:
         if not isinstance(data, dict) or not isinstance(data.get("sid"), str):
             raise HookError('Send {"sid": "...", "mutations": [...]}.')
-        mutation = mutation_parse(
-            {k: v for k, v in data.items() if k != "sid"}, LOGOUT_MUTATIONS
-        )
+        mutation = mutation_parse({k: v for k, v in data.items() if k != "sid"}, LOGOUT_MUTATIONS)
         deliveries = provider.backchannel_logout(data["sid"], mutation)
     except HookError as error:
         return json_response({"error": str(error)}, 400)
@@ -127,15 +121,11 @@ def rotate_keys(provider: Provider, request: Request) -> Response:
 
 
 def sessions_json(provider: Provider, request: Request) -> Response:
-    return json_response(
-        {"sessions": [session_summary(s) for s in provider.store.sessions()]}
-    )
+    return json_response({"sessions": [session_summary(s) for s in provider.store.sessions()]})
 
 
 def deliveries_json(provider: Provider, request: Request) -> Response:
-    return json_response(
-        {"deliveries": [asdict(d) for d in provider.store.deliveries()]}
-    )
+    return json_response({"deliveries": [asdict(d) for d in provider.store.deliveries()]})
 
 
 def reset(provider: Provider, request: Request) -> Response:

@@ -34,21 +34,15 @@ def token(provider: Provider, request: Request) -> Response:
     except ClientAuthError as error:
         return _oauth_error("invalid_client", str(error), 401)
     if form.get("grant_type") != "authorization_code":
-        return _oauth_error(
-            "unsupported_grant_type", "grant_type must be authorization_code."
-        )
+        return _oauth_error("unsupported_grant_type", "grant_type must be authorization_code.")
     try:
         code = provider.store.code_redeem(form.get("code", ""))
     except GrantError as error:
         return _oauth_error("invalid_grant", str(error))
     if code.client_id != client.client_id:
-        return _oauth_error(
-            "invalid_grant", "The authorization code was issued to another client."
-        )
+        return _oauth_error("invalid_grant", "The authorization code was issued to another client.")
     if form.get("redirect_uri") != code.redirect_uri:
-        return _oauth_error(
-            "invalid_grant", "redirect_uri differs from the one sent to /authorize."
-        )
+        return _oauth_error("invalid_grant", "redirect_uri differs from the one sent to /authorize.")
     if not _pkce_matches(form.get("code_verifier", ""), code.code_challenge):
         return _oauth_error(
             "invalid_grant",
@@ -68,9 +62,7 @@ def token(provider: Provider, request: Request) -> Response:
         access_token=access_token,
         now=now,
     )
-    id_token = jwt_sign(
-        mutation.apply(claims, now), keys=provider.keys, signing=mutation.signing
-    )
+    id_token = jwt_sign(mutation.apply(claims, now), keys=provider.keys, signing=mutation.signing)
     return json_response(
         {
             "access_token": access_token,
@@ -92,6 +84,4 @@ def _pkce_matches(verifier: str, challenge: str) -> bool:
 
 def _oauth_error(error: str, description: str, status: int = 400) -> Response:
     headers = {"WWW-Authenticate": "Basic"} if status == 401 else None
-    return json_response(
-        {"error": error, "error_description": description}, status, headers
-    )
+    return json_response({"error": error, "error_description": description}, status, headers)
