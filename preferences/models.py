@@ -9,14 +9,9 @@ import uuid
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from notifyadmin.core.categories import MessageCategory
 
-class Category(models.TextChoices):
-    APPOINTMENTS = "appointments", "Appointments"
-    TEST_RESULTS = "test_results", "Test results"
-    SCREENING = "screening", "Screening"
-    PRESCRIPTIONS = "prescriptions", "Prescriptions"
-    SERVICE_UPDATES = "service_updates", "Service updates"
-    CAMPAIGNS_SURVEYS = "campaigns_surveys", "Campaigns and surveys"
+Category = MessageCategory
 
 
 class Channel(models.TextChoices):

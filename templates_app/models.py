@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from notifyadmin.core.categories import MessageCategory
 from templates_app.content.limits import Channel, Language
 
 
@@ -25,13 +26,7 @@ class ImmutableVersionError(RuntimeError):
     """Raised when code tries to change what was submitted for review or signed off."""
 
 
-class Purpose(models.TextChoices):
-    APPOINTMENTS = "appointments", "Appointments"
-    TEST_RESULTS = "test_results", "Test results"
-    SCREENING = "screening", "Screening"
-    PRESCRIPTIONS = "prescriptions", "Prescriptions"
-    SERVICE_UPDATES = "service_updates", "Service updates"
-    CAMPAIGNS_SURVEYS = "campaigns_surveys", "Campaigns and surveys"
+Purpose = MessageCategory
 
 
 class Sensitivity(models.TextChoices):

@@ -228,6 +228,7 @@ PATIENT_SEARCH_REASONS = env.list(
 )
 # One schema name for the preference channels (the templates API has its own channel set).
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["PreferenceChannelEnum"] = "preferences.models.Channel"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["MessageCategoryEnum"] = "notifyadmin.core.categories.MessageCategory"
 
 # CIS2 (NHS Care Identity Service 2) sign-in: OpenID Connect through mozilla-django-oidc,
 # extended in notifyadmin/accounts/cis2/. Endpoints come from the issuer's discovery document.
