@@ -94,3 +94,21 @@ def test_draft_review_sign_off_and_publish(page, make_staff, sign_in, assert_acc
     page.get_by_role("link", name="Back to Appointment booked").click()
     expect(page.get_by_text("Version 1.0", exact=True).first).to_be_visible()
     assert_accessible(page)
+
+
+def test_pressing_enter_in_the_editor_saves_the_draft(page, make_staff, sign_in):
+    designer = make_staff(Role.CONTENT_DESIGNER)
+    sign_in(page, designer.username)
+    page.goto("/templates/new/")
+    page.get_by_label("Template name").fill("Results ready")
+    page.get_by_label("NHS Notify routing plan id").fill("0b0c3c16-8a5e-4b4e-9d1c-1b2f3d4e5f60")
+    page.get_by_label("NHS App message").check()
+    page.get_by_role("button", name="Create template").click()
+    page.get_by_role("link", name="Draft", exact=True).click()
+    page.get_by_role("link", name="Edit draft").click()
+    rows_before = page.locator("[id^=id_field-][id$=-name]").count()
+    page.locator("#id_content-nhsapp-en-body").fill("Your results are ready.")
+    page.locator("#id_field-0-name").press("Enter")
+    expect(page.get_by_text("Draft saved")).to_be_visible()
+    assert page.locator("[id^=id_field-][id$=-name]").count() == rows_before
+    expect(page.locator("#id_content-nhsapp-en-body")).to_have_value("Your results are ready.")
