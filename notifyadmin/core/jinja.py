@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
 from notifyadmin.core.navigation import nav_items_for
@@ -23,6 +24,14 @@ def london_time(value: datetime | None, fmt: str = "%-d %b %Y, %H:%M") -> str:
     if timezone.is_naive(value):
         value = timezone.make_aware(value, UTC)
     return value.astimezone(LONDON).strftime(fmt)
+
+
+def language_name(code: str) -> str:
+    """'cy' → 'Welsh'; a tag Django does not know is shown as it is."""
+    try:
+        return str(get_language_info(code)["name"])
+    except KeyError:
+        return code
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -46,4 +55,5 @@ def environment(**options: Any) -> Environment:
         nhsuk_css_path=f"nhsuk/nhsuk-frontend-{settings.NHSUK_FRONTEND_VERSION}.min.css",
     )
     env.filters["london"] = london_time
+    env.filters["language_name"] = language_name
     return env

@@ -96,3 +96,11 @@ def test_the_openapi_schema_is_served(client):
     response = client.get("/api/schema/")
     assert response.status_code == 200
     assert b"openapi: 3" in response.content
+
+
+def test_language_tags_are_shown_by_name():
+    from notifyadmin.core.jinja import language_name
+
+    assert language_name("cy") == "Welsh"
+    assert language_name("en") == "English"
+    assert language_name("x-unknown") == "x-unknown"
