@@ -66,7 +66,8 @@ class ContactPointSerializer(serializers.Serializer):
 
 
 class ChangeSerializer(serializers.Serializer):
-    source = _choice(ChangeSource.choices, "source", default=ChangeSource.OTHER_SYSTEM_API)
+    # DRF pops declared fields off the class, so this does not shadow Field.source at run time.
+    source = _choice(ChangeSource.choices, "source", default=ChangeSource.OTHER_SYSTEM_API)  # type: ignore[assignment]
     reason = serializers.CharField(max_length=1000)
     preferences = CellSerializer(many=True, required=False)
     no_non_essential = serializers.BooleanField(required=False)

@@ -6,7 +6,7 @@ already present is left alone.
 Mobile numbers are in the 07400 range and emails on example.com; nothing is ever sent from here.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -78,7 +78,7 @@ def seed(context: DemoContext) -> None:
         start = now - timedelta(days=200 - index * 3)
 
         def desk(
-            days: int, reason: str, source: str = ChangeSource.PHONE_CALL, who: int = 0, start: object = start
+            days: int, reason: str, source: str = ChangeSource.PHONE_CALL, who: int = 0, start: datetime = start
         ) -> ChangeMeta:
             return ChangeMeta(
                 source=source,
@@ -86,14 +86,14 @@ def seed(context: DemoContext) -> None:
                 user=staff[who % len(staff)],
                 role=Role.SERVICE_DESK,
                 at=start + timedelta(days=days),
-            )  # type: ignore[operator]
+            )
 
         def system(
-            days: int, reason: str, source: str = ChangeSource.OTHER_SYSTEM_API, start: object = start
+            days: int, reason: str, source: str = ChangeSource.OTHER_SYSTEM_API, start: datetime = start
         ) -> ChangeMeta:
             return ChangeMeta(
                 source=source, reason=reason, system_client="gp-sms-gateway", at=start + timedelta(days=days)
-            )  # type: ignore[operator]
+            )
 
         patient = patient_create(
             organisation=organisation,

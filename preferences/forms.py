@@ -1,6 +1,6 @@
 """Forms for the service desk pages. Values typed in a search are never re-displayed on error."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -51,14 +51,14 @@ class PatientFindForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = (
+        cast(forms.ChoiceField, self.fields["reason"]).choices = (
             [("", "Select a reason")]
             + [(reason, reason) for reason in settings.PATIENT_SEARCH_REASONS]
             + [(OTHER_REASON, "Another reason")]
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         reason, detail = data.get("reason"), (data.get("reason_detail") or "").strip()
         if reason == OTHER_REASON and not detail:
             self.add_error("reason_detail", "Enter the reason you need to find this patient")

@@ -5,9 +5,15 @@ apply. Critical categories must keep at least one channel open and are not affec
 patient's "no non-essential messages" switch; every other category is non-essential.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from preferences.models import Category, CategoryPolicy, Channel, LawfulBasis
+
+if TYPE_CHECKING:
+    from notifyadmin.accounts.models import Organisation
 
 ALL_ON = {channel.value: True for channel in Channel}
 ALL_OFF = {channel.value: False for channel in Channel}
@@ -51,7 +57,7 @@ DEFAULT_POLICIES: dict[str, Policy] = {
 }
 
 
-def category_policies(*, organisation: object) -> dict[str, Policy]:
+def category_policies(*, organisation: Organisation) -> dict[str, Policy]:
     """Every category's policy for the organisation, in display order."""
     overrides = {row.category: row for row in CategoryPolicy.objects.filter(organisation=organisation)}
     policies = {}

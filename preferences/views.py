@@ -3,11 +3,11 @@ compare two points, revert. Every patient page view and every reveal is audited 
 given at search time, kept in the session by opaque patient id."""
 
 import importlib
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -70,9 +70,9 @@ def _reason_for(request: HttpRequest, patient: Patient) -> str | None:
 def _patient_or_404(request: HttpRequest, patient_id: Any) -> Patient:
     return get_in_organisation_or_404(
         patients_of(organisation=request.organisation),  # type: ignore[attr-defined]
-        organisation=request.organisation,
+        organisation=request.organisation,  # type: ignore[attr-defined]
         id=patient_id,
-    )  # type: ignore[attr-defined]
+    )
 
 
 def _viewed(request: HttpRequest, patient: Patient) -> str | None:
@@ -97,8 +97,8 @@ def patient_find_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             patient = patient_find(
-                organisation=request.organisation,
-                search_by=data["search_by"],  # type: ignore[attr-defined]
+                organisation=request.organisation,  # type: ignore[attr-defined]
+                search_by=data["search_by"],
                 value=data["search_value"],
                 reason=data["full_reason"],
                 context=AuditContext.from_request(request),
@@ -126,7 +126,7 @@ def _detail_context(
 ) -> dict[str, Any]:
     policies = category_policies(organisation=patient.organisation)
     if form is None:
-        initial = {
+        initial: dict[str, Any] = {
             cell_name(row.policy.category, ch): allowed
             for row in preference_grid(patient=patient)
             for ch, allowed, _ in row.cells
@@ -232,8 +232,10 @@ def preferences_change_view(request: HttpRequest, patient_id: Any) -> HttpRespon
         except StaleChange as error:
             # Keep everything they entered; take the current version so that saving again applies it.
             patient.refresh_from_db()
-            form.data = form.data.copy()
-            form.data["lock_version"] = str(patient.lock_version)
+            # form.data is request.POST, a QueryDict.
+            data_copy = cast(QueryDict, form.data).copy()
+            data_copy["lock_version"] = str(patient.lock_version)
+            form.data = data_copy
             form.add_error(None, str(error))
         except PreferenceError as error:
             form.add_error(error.field or None, str(error))

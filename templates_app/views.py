@@ -1,6 +1,6 @@
 """Template pages: list, create, detail, edit, preview, compare, submit, review, publish, queues."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.services import AuditContext
 from notifyadmin.accounts.access import requires
+from notifyadmin.accounts.models import StaffUser
 from notifyadmin.accounts.roles import Permission, role_can
 from notifyadmin.accounts.selectors import get_in_organisation_or_404
 from notifyadmin.accounts.stepup import recent_authentication_required, stepup_time
@@ -37,8 +38,8 @@ def _template(request: HttpRequest, template_id: Any) -> MessageTemplate:
 def _version(request: HttpRequest, template_id: Any, version_id: Any) -> TemplateVersion:
     version = get_in_organisation_or_404(
         TemplateVersion.objects.select_related("template", "author"),
-        organisation=request.organisation,
-        id=version_id,  # type: ignore[attr-defined]
+        organisation=request.organisation,  # type: ignore[attr-defined]
+        id=version_id,
     )
     if str(version.template_id) != str(template_id):
         raise Http404
@@ -520,7 +521,8 @@ def version_retire(request: HttpRequest, template_id: Any, version_id: Any) -> H
 @requires(Permission.TEMPLATE_VIEW)
 @require_GET
 def work_queue(request: HttpRequest) -> HttpResponse:
-    organisation, user = request.organisation, request.user  # type: ignore[attr-defined]
+    organisation = request.organisation  # type: ignore[attr-defined]
+    user = cast(StaffUser, request.user)  # @requires admits only signed-in staff
     queues = []
     if _can(request, Permission.TEMPLATE_EDIT):
         queues.append(("My drafts", selectors.queue_my_drafts(organisation=organisation, user=user)))

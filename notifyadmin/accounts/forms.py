@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -23,7 +25,7 @@ class SwitchRoleForm(forms.Form):
 
     def __init__(self, *args: object, assignments: list, **kwargs: object) -> None:  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["assignment"].choices = [
+        cast(forms.ChoiceField, self.fields["assignment"]).choices = [
             (str(a.id), f"{a.get_role_display()}, {a.organisation.name} ({a.organisation.ods_code})")
             for a in assignments
         ]

@@ -6,6 +6,7 @@ The per-environment modules (local, test, production) only choose defaults and h
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -147,7 +148,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "notifyadmin.core.api.exception_handler",
 }
-SPECTACULAR_SETTINGS = {
+SPECTACULAR_SETTINGS: dict[str, Any] = {
     "TITLE": "notifyadmin API",
     "DESCRIPTION": "Staff-facing governance of NHS Notify messaging: templates, preferences, sends.",
     "VERSION": "1.0.0",
@@ -183,7 +184,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Readiness probes must answer quickly even when a dependency hangs.
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"correlation": {"()": "notifyadmin.core.logging.CorrelationIdFilter"}},

@@ -11,7 +11,7 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
 PATIENT_LOOKUP_KEY = env.str("PATIENT_LOOKUP_KEY")
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
 
 # With production settings CIS2 is the only way in.
 LOCAL_SIGN_IN_ENABLED = False

@@ -1,5 +1,8 @@
 """CIS2 sign-in, step-up, logout and role mappings: each write atomic and audited."""
 
+import uuid
+from typing import cast
+
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import IntegrityError, transaction
@@ -180,8 +183,12 @@ def stepup_complete(*, request: HttpRequest, person: Cis2Person, id_token: str) 
             details={"method": "cis2"},
         )
     if person.sid and person.sid != request.session.get(SIGN_IN_SESSION_KEY):
+        # Only called for the signed-in person (login_success checks request.user.is_authenticated).
         Cis2Session.objects.create(
-            user=request.user, sid=person.sid, sub=person.sub, session_key=request.session.session_key or ""
+            user=cast(StaffUser, request.user),
+            sid=person.sid,
+            sub=person.sub,
+            session_key=request.session.session_key or "",
         )
 
 
@@ -255,15 +262,19 @@ def _mapping_details(mapping: Cis2RoleMapping) -> dict[str, str]:
 
 
 def _mapping_duplicate(
-    *, organisation: Organisation | None, role_code: str, activity_code: str, app_role: str, exclude_id: object = None
+    *,
+    organisation: Organisation | None,
+    role_code: str,
+    activity_code: str,
+    app_role: str,
+    exclude_id: uuid.UUID | None = None,
 ) -> bool:
-    return (
-        Cis2RoleMapping.objects.filter(
-            organisation=organisation, role_code=role_code, activity_code=activity_code, app_role=app_role
-        )
-        .exclude(id=exclude_id)
-        .exists()
+    mappings = Cis2RoleMapping.objects.filter(
+        organisation=organisation, role_code=role_code, activity_code=activity_code, app_role=app_role
     )
+    if exclude_id is not None:
+        mappings = mappings.exclude(id=exclude_id)
+    return mappings.exists()
 
 
 DUPLICATE_MESSAGE = "A mapping for this role code, activity code and app role already exists"

@@ -169,7 +169,7 @@ def backchannel_logout(request: HttpRequest) -> HttpResponse:
         services.backchannel_logout(request=request, claims=claims)
     except Cis2Refused as refusal:
         services.backchannel_refusal_record(request=request, reason=refusal.reason)
-        response = JsonResponse(
+        response: HttpResponse = JsonResponse(
             {"error": "invalid_request", "error_description": "The logout token was refused."}, status=400
         )
     else:
