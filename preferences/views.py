@@ -16,7 +16,7 @@ from audit.services import AuditContext
 from notifyadmin.accounts.access import requires
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.accounts.selectors import get_in_organisation_or_404
-from notifyadmin.core.forms import error_summary_items
+from notifyadmin.core.forms import error_summary_items, render_form_page
 from preferences.forms import (
     ContactPointAddForm,
     ContactPointStatusForm,
@@ -116,9 +116,8 @@ def patient_find_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "values": values,
         "not_found": not_found,
-        "error_list": error_summary_items(form) if form.errors else [],
     }
-    return render(request, "preferences/patient_find.jinja", context, status=400 if form.errors else 200)
+    return render_form_page(request, "preferences/patient_find.jinja", context)
 
 
 def _detail_context(
@@ -316,10 +315,9 @@ def patient_revert_view(request: HttpRequest, patient_id: Any) -> HttpResponse:
         "change_id": change_id,
         "differences": differences,
         "form": form,
-        "error_list": error_summary_items(form) if form.errors else [],
         "action": f"{reverse('preferences:patient-revert', args=[patient.id])}?to={change_id}",
     }
-    return render(request, "preferences/revert.jinja", context, status=400 if form.errors else 200)
+    return render_form_page(request, "preferences/revert.jinja", context)
 
 
 @requires(Permission.PREFERENCE_CHANGE)
@@ -348,8 +346,8 @@ def contact_point_add_view(request: HttpRequest, patient_id: Any) -> HttpRespons
         else:
             messages.success(request, "Contact detail added.")
             return redirect("preferences:patient-detail", patient.id)
-    context = {"patient": patient, "form": form, "error_list": error_summary_items(form) if form.errors else []}
-    return render(request, "preferences/contact_add.jinja", context, status=400 if form.errors else 200)
+    context = {"patient": patient, "form": form}
+    return render_form_page(request, "preferences/contact_add.jinja", context)
 
 
 @requires(Permission.PREFERENCE_CHANGE)
@@ -383,9 +381,8 @@ def contact_point_status_view(request: HttpRequest, patient_id: Any, contact_poi
         "point": point,
         "masked": contact_mask(point.kind, point.value),
         "form": form,
-        "error_list": error_summary_items(form) if form.errors else [],
     }
-    return render(request, "preferences/contact_status.jinja", context, status=400 if form.errors else 200)
+    return render_form_page(request, "preferences/contact_status.jinja", context)
 
 
 @requires(Permission.PREFERENCE_CHANGE)
@@ -422,6 +419,5 @@ def patient_details_view(request: HttpRequest, patient_id: Any) -> HttpResponse:
         "patient": patient,
         "form": form,
         "formats": AccessibleFormat.choices,
-        "error_list": error_summary_items(form) if form.errors else [],
     }
-    return render(request, "preferences/patient_details.jinja", context, status=400 if form.errors else 200)
+    return render_form_page(request, "preferences/patient_details.jinja", context)

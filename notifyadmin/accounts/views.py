@@ -20,7 +20,7 @@ from notifyadmin.accounts.forms import SignInForm, SwitchRoleForm
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.accounts.selectors import staff_in_organisation
 from notifyadmin.core import metrics
-from notifyadmin.core.forms import error_summary_items
+from notifyadmin.core.forms import render_form_page
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -38,12 +38,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.method == "GET":
         return redirect("core:home")
     form = SignInForm(request, data=request.POST if request.method == "POST" else None)
-    status = 200
     if request.method == "POST":
         if form.is_valid():
             services.session_sign_in(request=request, user=form.get_user(), method="local_password")
             return redirect(_safe_next(request))
-        status = 400
         metrics.SIGN_IN_FAILURES.labels(method="local_password").inc()
         services.sign_in_failure_record(
             request=request, username=request.POST.get("username", "")[:150], method="local_password"
@@ -51,10 +49,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "next": _safe_next(request),
-        "error_list": error_summary_items(form) if form.errors else [],
         "cis2_sign_in_url": cis2_sign_in_url(_safe_next(request)) if cis2_enabled() else "",
     }
-    return render(request, "accounts/sign_in.jinja", context, status=status)
+    return render_form_page(request, "accounts/sign_in.jinja", context)
 
 
 def locked_out(
@@ -112,8 +109,8 @@ def switch_role(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"You are now working as {assignment.get_role_display()}.")
             return redirect("core:home")
-    context = {"form": form, "error_list": error_summary_items(form) if form.errors else []}
-    return render(request, "accounts/switch_role.jinja", context, status=400 if form.errors else 200)
+    context = {"form": form}
+    return render_form_page(request, "accounts/switch_role.jinja", context)
 
 
 @requires(Permission.STAFF_MANAGE)

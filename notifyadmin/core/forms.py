@@ -4,6 +4,8 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 
 class DayMonthYearWidget(forms.MultiWidget):
@@ -74,3 +76,11 @@ def field_error(form: forms.Form, name: str) -> dict[str, str] | None:
     """The errorMessage parameter for an NHS.UK form macro, or None when the field is fine."""
     errors = form.errors.get(name)
     return {"text": " ".join(str(error) for error in errors)} if errors else None
+
+
+def render_form_page(request: HttpRequest, template_name: str, context: dict[str, Any]) -> HttpResponse:
+    """Render a page built around `context["form"]`, with the NHS.UK error summary, answering
+    400 when the form has errors so that refused input is never reported as a success."""
+    form = context["form"]
+    full_context = {**context, "error_list": error_summary_items(form) if form.errors else []}
+    return render(request, template_name, full_context, status=400 if form.errors else 200)

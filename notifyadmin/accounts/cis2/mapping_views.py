@@ -16,7 +16,7 @@ from notifyadmin.accounts.cis2.selectors import role_mappings_visible_to
 from notifyadmin.accounts.models import Cis2RoleMapping
 from notifyadmin.accounts.roles import Permission, Role
 from notifyadmin.accounts.selectors import get_in_organisation_or_404
-from notifyadmin.core.forms import error_summary_items
+from notifyadmin.core.forms import render_form_page
 
 
 @requires(Permission.ROLE_MAPPING_MANAGE)
@@ -31,9 +31,8 @@ def _form_page(request: HttpRequest, form: RoleMappingForm, mapping: Cis2RoleMap
     context = {
         "form": form,
         "mapping": mapping,
-        "error_list": error_summary_items(form) if form.errors else [],
     }
-    return render(request, "accounts/role_mapping_form.jinja", context, status=400 if form.errors else 200)
+    return render_form_page(request, "accounts/role_mapping_form.jinja", context)
 
 
 @requires(Permission.ROLE_MAPPING_MANAGE)
