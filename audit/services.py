@@ -14,12 +14,12 @@ from datetime import UTC
 from typing import Any
 
 from django.db import connection, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.actions import is_registered
 from audit.models import AuditEvent
 from notifyadmin.core import metrics
+from notifyadmin.core.actor import Actor
 from notifyadmin.core.correlation import get_correlation_id
 
 GENESIS_HASH = "0" * 64
@@ -46,51 +46,9 @@ class UnknownAuditAction(ValueError):
     pass
 
 
-@dataclass(frozen=True)
-class AuditContext:
-    """Who acted, in which role and organisation, from where. Built once per request or task."""
-
-    actor: Any = None
-    actor_role: str = ""
-    organisation: Any = None
-    sign_in_session_id: str = ""
-    cis2_uid: str = ""
-    cis2_role_id: str = ""
-    system_client: str = ""
-    correlation_id: str = ""
-    ip_address: str | None = None
-    user_agent: str = ""
-
-    @classmethod
-    def from_request(cls, request: HttpRequest) -> "AuditContext":
-        user = request.user if request.user.is_authenticated else None
-        session = getattr(request, "session", {})
-        return cls(
-            actor=user,
-            actor_role=getattr(request, "active_role", None) or "",
-            organisation=getattr(request, "organisation", None),
-            sign_in_session_id=session.get(SIGN_IN_SESSION_KEY, ""),
-            cis2_uid=(getattr(user, "cis2_uid", "") or "") if user else "",
-            cis2_role_id=session.get(CIS2_ROLE_SESSION_KEY, ""),
-            correlation_id=getattr(request, "correlation_id", "") or get_correlation_id(),
-            ip_address=request.META.get("REMOTE_ADDR") or None,
-            user_agent=request.headers.get("User-Agent", "")[:500],
-        )
-
-    @classmethod
-    def system(cls, *, client: str, organisation: Any = None) -> "AuditContext":
-        """For work done by the system or another system (a task, an API client)."""
-        return cls(system_client=client, organisation=organisation, correlation_id=get_correlation_id())
-
-
-# Session keys set at sign-in (local sign-in here; CIS2 sign-in sets the CIS2 ones too).
-SIGN_IN_SESSION_KEY = "sign_in_session_id"
-CIS2_ROLE_SESSION_KEY = "cis2_selected_role_id"
-
-
 def audit_record(
     *,
-    context: AuditContext,
+    actor: Actor,
     action: str,
     target_type: str = "",
     target_id: str = "",
@@ -103,28 +61,28 @@ def audit_record(
         raise UnknownAuditAction(f"Audit action {action!r} is not in audit.actions.ACTIONS.")
     details = details or {}
     _check_details(details)
-    actor = context.actor
+    user = actor.user
     with transaction.atomic():
         previous_hash = _lock_chain_and_read_head()
         event = AuditEvent(
             occurred_at=timezone.now(),
-            actor=actor,
-            actor_name=actor.display_name if actor else "",
-            actor_role=context.actor_role,
-            organisation=context.organisation,
-            sign_in_session_id=context.sign_in_session_id,
-            cis2_uid=context.cis2_uid,
-            cis2_role_id=context.cis2_role_id,
-            system_client=context.system_client,
+            actor=user,
+            actor_name=user.display_name if user is not None else "",
+            actor_role=actor.role,
+            organisation=actor.organisation,
+            sign_in_session_id=actor.sign_in_session_id,
+            cis2_uid=actor.cis2_uid,
+            cis2_role_id=actor.cis2_role_id,
+            system_client=actor.system_name,
             action=action,
             target_type=target_type,
             target_id=str(target_id),
             patient_ref=str(patient_ref),
             reason=reason,
             details=details,
-            correlation_id=context.correlation_id or get_correlation_id(),
-            ip_address=context.ip_address,
-            user_agent=context.user_agent,
+            correlation_id=actor.correlation_id or get_correlation_id(),
+            ip_address=actor.ip_address,
+            user_agent=actor.user_agent,
             previous_hash=previous_hash,
         )
         event.event_hash = event_hash(event)

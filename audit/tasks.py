@@ -5,7 +5,8 @@ import logging
 from celery import shared_task
 from django.db import transaction
 
-from audit.services import AuditContext, audit_chain_verify, audit_record
+from audit.services import audit_chain_verify, audit_record
+from notifyadmin.core.actor import Actor
 from notifyadmin.core.queues import AUDIT
 
 logger = logging.getLogger(__name__)
@@ -19,7 +20,7 @@ def verify_audit_chain() -> bool:
     result = audit_chain_verify()
     with transaction.atomic():
         audit_record(
-            context=AuditContext.system(client="scheduler"),
+            actor=Actor.system(name="scheduler"),
             action="audit.chain.verified" if result.ok else "audit.chain.verification_failed",
             details={
                 "events_checked": result.checked,

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.forms import AuditFilterForm
 from audit.models import AuditEvent
 from audit.selectors import AuditFilter, audit_events_filtered, audit_events_for_export
-from audit.services import AuditContext, audit_chain_verify, audit_record
+from audit.services import audit_chain_verify, audit_record
 from notifyadmin.accounts.access import requires
+from notifyadmin.accounts.actors import actor_of
 from notifyadmin.accounts.roles import Permission, Role
 from notifyadmin.accounts.selectors import staff_in_organisation
 from notifyadmin.core.forms import error_summary_items, field_error
@@ -103,7 +104,7 @@ def event_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     filters = _filters(form)
     with transaction.atomic():
         audit_record(
-            context=AuditContext.from_request(request),
+            actor=actor_of(request),
             action="audit.exported",
             details={"filters": {key: value for key, value in request.GET.items() if value}},
         )
@@ -168,7 +169,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         result = audit_chain_verify()
         with transaction.atomic():
             audit_record(
-                context=AuditContext.from_request(request),
+                actor=actor_of(request),
                 action="audit.chain.verified" if result.ok else "audit.chain.verification_failed",
                 details={
                     "events_checked": result.checked,

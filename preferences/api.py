@@ -15,9 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import AuditContext, audit_record
+from audit.services import audit_record
 from notifyadmin.accounts.access import Access
 from notifyadmin.accounts.roles import Permission
+from notifyadmin.core.actor import Actor
 from preferences.api_auth import ApiClientAuthentication, ApiClientPermission
 from preferences.history import ChangeMeta
 from preferences.identifiers import InvalidContactDetail, lookup_hash, mobile_normalise
@@ -213,7 +214,7 @@ class _ApiView(APIView):
 def _audit_read(client: ApiClient, patient: Patient) -> None:
     with transaction.atomic():
         audit_record(
-            context=AuditContext.system(client=client.client_id, organisation=client.organisation),
+            actor=Actor.system(name=client.client_id, organisation=client.organisation),
             action="preference.api.read",
             target_type="patient",
             target_id=str(patient.id),
@@ -272,7 +273,7 @@ class PatientChangeView(_ApiView):
         def work() -> tuple[int, dict[str, Any]]:
             patient = _find(client, patient_id=patient_id)
             meta = ChangeMeta(source=data["source"], reason=data["reason"], system_client=client.client_id)
-            context = AuditContext.system(client=client.client_id, organisation=client.organisation)
+            actor = Actor.system(name=client.client_id, organisation=client.organisation)
             cells = {(c["category"], c["channel"]): c["allowed"] for c in data.get("preferences", [])}
             if cells or "no_non_essential" in data or "channel_order" in data:
                 preferences_change(
@@ -280,13 +281,13 @@ class PatientChangeView(_ApiView):
                     expected_lock_version=None,
                     cells=cells,
                     meta=meta,
-                    context=context,
+                    actor=actor,
                     no_non_essential=data.get("no_non_essential"),
                     channel_order=data.get("channel_order"),
                     audit_action="preference.api.changed",
                 )
             if contact := data.get("contact_point"):
-                _contact_change(patient, contact, meta, context)
+                _contact_change(patient, contact, meta, actor)
             if not (cells or contact or "no_non_essential" in data or "channel_order" in data):
                 raise ApiError(
                     "Send at least one change: preferences, no_non_essential, channel_order or contact_point."
@@ -297,7 +298,7 @@ class PatientChangeView(_ApiView):
         return _idempotent(request, f"change:{patient_id}", work)
 
 
-def _contact_change(patient: Patient, contact: dict[str, Any], meta: ChangeMeta, context: AuditContext) -> None:
+def _contact_change(patient: Patient, contact: dict[str, Any], meta: ChangeMeta, actor: Actor) -> None:
     source = (
         ContactPoint.Source.DELIVERY_RECEIPT
         if meta.source == ChangeSource.DELIVERY_BOUNCE
@@ -307,7 +308,7 @@ def _contact_change(patient: Patient, contact: dict[str, Any], meta: ChangeMeta,
         point = patient.contact_points.filter(id=contact["id"]).first()
         if point is None or not contact.get("status"):
             raise ApiError("Send the id of one of this patient's contact points and its new status.")
-        contact_point_status_change(contact_point=point, status=contact["status"], meta=meta, context=context)
+        contact_point_status_change(contact_point=point, status=contact["status"], meta=meta, actor=actor)
     else:
         if not contact.get("kind") or ("value" not in contact and contact.get("kind") != "nhsapp"):
             raise ApiError("Send the kind and value of the new contact point.")
@@ -317,7 +318,7 @@ def _contact_change(patient: Patient, contact: dict[str, Any], meta: ChangeMeta,
             value=contact.get("value", ""),
             source=source,
             meta=meta,
-            context=context,
+            actor=actor,
             status=contact.get("status") or ContactPoint.Status.UNVERIFIED,
         )
 
@@ -347,7 +348,7 @@ class OptOutView(_ApiView):
                 patient=patient,
                 channel=data["channel"],
                 meta=ChangeMeta(source=source, reason=data["reason"], system_client=client.client_id),
-                context=AuditContext.system(client=client.client_id, organisation=client.organisation),
+                actor=Actor.system(name=client.client_id, organisation=client.organisation),
             )
             patient.refresh_from_db()
             return 200, {**preferences_body(patient), "critical_categories_kept_open": kept_open}

@@ -18,9 +18,10 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from audit.services import AuditContext, audit_record
+from audit.services import audit_record
 from notifyadmin.accounts.access import Access
 from notifyadmin.accounts.roles import Permission
+from notifyadmin.core.actor import Actor
 from preferences.models import ApiClient
 
 _NO_CLIENT_HASH = hashlib.sha256(b"no such client").hexdigest()
@@ -30,7 +31,7 @@ def api_key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def api_client_create(*, organisation: Any, name: str, client_id: str, context: AuditContext) -> tuple[ApiClient, str]:
+def api_client_create(*, organisation: Any, name: str, client_id: str, actor: Actor) -> tuple[ApiClient, str]:
     """Create a client and return it with its key. The key is not stored and cannot be shown again."""
     key = f"{client_id}.{secrets.token_urlsafe(32)}"
     with transaction.atomic():
@@ -38,7 +39,7 @@ def api_client_create(*, organisation: Any, name: str, client_id: str, context: 
             organisation=organisation, name=name, client_id=client_id, key_hash=api_key_hash(key)
         )
         audit_record(
-            context=context,
+            actor=actor,
             action="api_client.created",
             target_type="api_client",
             target_id=str(client.id),

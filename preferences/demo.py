@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from audit.services import AuditContext
 from notifyadmin.accounts.models import StaffUser
 from notifyadmin.accounts.roles import Role
 from notifyadmin.accounts.services import role_assign
+from notifyadmin.core.actor import Actor
 from notifyadmin.core.demo import DemoContext
 from preferences.history import ChangeMeta
 from preferences.identifiers import lookup_hash
@@ -49,7 +49,7 @@ STATUSES = [
 ]
 
 
-def _extra_desk_staff(context: DemoContext, audit_context: AuditContext) -> list[StaffUser]:
+def _extra_desk_staff(context: DemoContext, audit_actor: Actor) -> list[StaffUser]:
     """Two more service desk colleagues, so the history shows several people. They cannot sign in."""
     people = [context.people["servicedesk"]]
     for username, first, last in (("servicedesk-nadia", "Nadia", "Hussain"), ("servicedesk-owen", "Owen", "Price")):
@@ -59,15 +59,15 @@ def _extra_desk_staff(context: DemoContext, audit_context: AuditContext) -> list
         if created:
             user.set_unusable_password()
             user.save(update_fields=["password"])
-        role_assign(user=user, organisation=context.organisation, role=Role.SERVICE_DESK, context=audit_context)
+        role_assign(user=user, organisation=context.organisation, role=Role.SERVICE_DESK, actor=audit_actor)
         people.append(user)
     return people
 
 
 def seed(context: DemoContext) -> None:
     organisation = context.organisation
-    audit_context = AuditContext.system(client="seed_demo", organisation=organisation)
-    staff = _extra_desk_staff(context, audit_context)
+    seed_actor = Actor.system(name="seed_demo", organisation=organisation)
+    staff = _extra_desk_staff(context, seed_actor)
     now = timezone.now()
     for index, (given, family, preferred, language, formats) in enumerate(DEMO_PATIENTS):
         nhs_number = synthetic_nhs_number(index * 1000 + 1)
@@ -112,7 +112,7 @@ def seed(context: DemoContext) -> None:
             value=f"07400 {100000 + index * 37:06d}",
             source=ContactPoint.Source.OTHER_SYSTEM,
             meta=system(1, "Imported from the GP record"),
-            context=audit_context,
+            actor=seed_actor,
             status=mobile_status if mobile_status != ContactPoint.Status.BOUNCED else ContactPoint.Status.UNVERIFIED,
             verified_how="Code sent by text and read back",
         )
@@ -122,7 +122,7 @@ def seed(context: DemoContext) -> None:
             value=f"{given.lower()}.{family.lower().replace(chr(39), '')}@example.com",
             source=ContactPoint.Source.PATIENT,
             meta=desk(5, "Patient gave their email", who=index),
-            context=audit_context,
+            actor=seed_actor,
             status=STATUSES[(index + 1) % 4],
             verified_how="Link in email clicked",
         )
@@ -133,7 +133,7 @@ def seed(context: DemoContext) -> None:
                 value="",
                 source=ContactPoint.Source.OTHER_SYSTEM,
                 meta=system(2, "Patient uses the NHS App"),
-                context=audit_context,
+                actor=seed_actor,
                 status=ContactPoint.Status.VERIFIED,
                 verified_how="NHS login",
             )
@@ -143,28 +143,28 @@ def seed(context: DemoContext) -> None:
             value=f"{index + 12} Orchard Lane\nNorthfield\nNF{index % 9 + 1} {index % 9 + 2}AB",
             source=ContactPoint.Source.SERVICE_DESK,
             meta=desk(6, "Confirmed address on the phone", who=index + 1),
-            context=audit_context,
+            actor=seed_actor,
         )
         if mobile_status == ContactPoint.Status.BOUNCED:
             contact_point_status_change(
                 contact_point=mobile,
                 status=ContactPoint.Status.BOUNCED,
                 meta=system(40, "Text message could not be delivered", ChangeSource.DELIVERY_BOUNCE),
-                context=audit_context,
+                actor=seed_actor,
             )
         preferences_change(
             patient=patient,
             expected_lock_version=None,
             cells={("campaigns_surveys", "email"): True},
             meta=desk(30, "Patient agreed to hear about surveys", ChangeSource.IN_PERSON, who=index + 2),
-            context=audit_context,
+            actor=seed_actor,
         )
         preferences_change(
             patient=patient,
             expected_lock_version=None,
             cells={("service_updates", "sms"): False, ("prescriptions", "letter"): False},
             meta=desk(75, "Patient prefers fewer texts", ChangeSource.LETTER, who=index),
-            context=audit_context,
+            actor=seed_actor,
         )
         if index % 3 == 0:
             preferences_change(
@@ -173,7 +173,7 @@ def seed(context: DemoContext) -> None:
                 cells={("service_updates", "email"): False},
                 no_non_essential=True,
                 meta=system(120, "Patient replied STOP", ChangeSource.PATIENT_SMS_REPLY),
-                context=audit_context,
+                actor=seed_actor,
             )
         preferences_change(
             patient=patient,
@@ -181,5 +181,5 @@ def seed(context: DemoContext) -> None:
             cells={("appointments", "letter"): index % 2 == 1},
             channel_order=["sms", "nhsapp", "email", "letter"],
             meta=desk(150, "Patient asked to try texts first", who=index + 1),
-            context=audit_context,
+            actor=seed_actor,
         )

@@ -12,7 +12,8 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from audit.services import AuditContext, audit_record
+from audit.services import audit_record
+from notifyadmin.core.actor import Actor
 from preferences.history import ChangeMeta, set_change_meta
 from preferences.identifiers import (
     InvalidContactDetail,
@@ -131,7 +132,7 @@ def patient_details_change(
     patient: Patient,
     expected_lock_version: int | None,
     meta: ChangeMeta,
-    context: AuditContext,
+    actor: Actor,
     preferred_name: str | None = None,
     language: str | None = None,
     accessible_formats: Iterable[str] | None = None,
@@ -154,7 +155,7 @@ def patient_details_change(
             raise NothingChanged("You have not changed anything")
         _save(patient, meta)
         audit_record(
-            context=context,
+            actor=actor,
             action="patient.details.changed",
             target_type="patient",
             target_id=str(patient.id),
@@ -170,9 +171,7 @@ def patient_details_change(
 SEARCH_KINDS = ("nhs_number", "mobile", "email")
 
 
-def patient_find(
-    *, organisation: Any, search_by: str, value: str, reason: str, context: AuditContext
-) -> Patient | None:
+def patient_find(*, organisation: Any, search_by: str, value: str, reason: str, actor: Actor) -> Patient | None:
     """Find one patient of the organisation by exact NHS number, mobile or email, and audit the
     search with its reason (found or not). Raises InvalidNhsNumber/InvalidContactDetail for
     malformed input, before anything is searched. Never looks outside the organisation."""
@@ -198,7 +197,7 @@ def patient_find(
         raise InvalidContactDetail("Select what to search by")
     with transaction.atomic():
         audit_record(
-            context=context,
+            actor=actor,
             action="patient.searched",
             target_type="patient",
             target_id=str(found.id) if found else "",
@@ -209,10 +208,10 @@ def patient_find(
     return found
 
 
-def patient_view_record(*, patient: Patient, reason: str, context: AuditContext) -> None:
+def patient_view_record(*, patient: Patient, reason: str, actor: Actor) -> None:
     with transaction.atomic():
         audit_record(
-            context=context,
+            actor=actor,
             action="patient.viewed",
             target_type="patient",
             target_id=str(patient.id),
@@ -221,11 +220,11 @@ def patient_view_record(*, patient: Patient, reason: str, context: AuditContext)
         )
 
 
-def contact_reveal(*, contact_point: ContactPoint, reason: str, context: AuditContext) -> str:
+def contact_reveal(*, contact_point: ContactPoint, reason: str, actor: Actor) -> str:
     """Return the unmasked value, recording who saw it and why."""
     with transaction.atomic():
         audit_record(
-            context=context,
+            actor=actor,
             action="patient.contact.revealed",
             target_type="contact_point",
             target_id=str(contact_point.id),
@@ -260,7 +259,7 @@ def preferences_change(
     expected_lock_version: int | None,
     cells: Mapping[tuple[str, str], bool],
     meta: ChangeMeta,
-    context: AuditContext,
+    actor: Actor,
     no_non_essential: bool | None = None,
     channel_order: list[str] | None = None,
     audit_action: str = "preference.changed",
@@ -295,7 +294,7 @@ def preferences_change(
         if patient_fields:
             _save(patient, meta)
         audit_record(
-            context=context,
+            actor=actor,
             action=audit_action,
             target_type="patient",
             target_id=str(patient.id),
@@ -310,7 +309,7 @@ def preferences_change(
     return patient
 
 
-def opt_out_record(*, patient: Patient, channel: str, meta: ChangeMeta, context: AuditContext) -> list[str]:
+def opt_out_record(*, patient: Patient, channel: str, meta: ChangeMeta, actor: Actor) -> list[str]:
     """A "STOP" for one channel: close it for every category, except a critical category where it
     is the last open channel (the critical-category rule wins; those categories are returned so
     the caller can follow up)."""
@@ -333,7 +332,7 @@ def opt_out_record(*, patient: Patient, channel: str, meta: ChangeMeta, context:
                 expected_lock_version=None,
                 cells=cells,
                 meta=meta,
-                context=context,
+                actor=actor,
                 audit_action="preference.opt_out.recorded",
             )  # Already opted out: recording it again changes nothing.
     return kept_open
@@ -366,7 +365,7 @@ def contact_point_add(
     value: str,
     source: str,
     meta: ChangeMeta,
-    context: AuditContext,
+    actor: Actor,
     expected_lock_version: int | None = None,
     status: str = ContactPoint.Status.UNVERIFIED,
     verified_how: str = "",
@@ -384,7 +383,7 @@ def contact_point_add(
             point.verified_at, point.verified_how = meta.at or timezone.now(), verified_how or "Confirmed by patient"
         _save(point, meta)
         audit_record(
-            context=context,
+            actor=actor,
             action="contact_point.changed",
             target_type="contact_point",
             target_id=str(point.id),
@@ -400,7 +399,7 @@ def contact_point_status_change(
     contact_point: ContactPoint,
     status: str,
     meta: ChangeMeta,
-    context: AuditContext,
+    actor: Actor,
     expected_lock_version: int | None = None,
     verified_how: str = "",
 ) -> ContactPoint:
@@ -417,7 +416,7 @@ def contact_point_status_change(
             contact_point.verified_how = verified_how or meta.reason
         _save(contact_point, meta)
         audit_record(
-            context=context,
+            actor=actor,
             action="contact_point.changed",
             target_type="contact_point",
             target_id=str(contact_point.id),
@@ -437,7 +436,7 @@ def patient_revert(
     to: datetime,
     expected_lock_version: int | None,
     meta: ChangeMeta,
-    context: AuditContext,
+    actor: Actor,
 ) -> Patient:
     """Make the patient's preferences and settings what they were at `to`, as a NEW change with
     its own reason: history is never rewritten. Contact details are not reverted (an old phone
@@ -466,7 +465,7 @@ def patient_revert(
             _save(patient, meta)
         _check_critical(patient, {key: pref.allowed for key, pref in stored.items()})
         audit_record(
-            context=context,
+            actor=actor,
             action="patient.reverted",
             target_type="patient",
             target_id=str(patient.id),

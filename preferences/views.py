@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.services import AuditContext
 from notifyadmin.accounts.access import requires
+from notifyadmin.accounts.actors import actor_of
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.accounts.selectors import get_in_organisation_or_404
 from notifyadmin.core.forms import error_summary_items, render_form_page
@@ -79,7 +79,7 @@ def _viewed(request: HttpRequest, patient: Patient) -> str | None:
     """Audit the view with the search reason; None when no reason was given (go and find first)."""
     reason = _reason_for(request, patient)
     if reason:
-        patient_view_record(patient=patient, reason=reason, context=AuditContext.from_request(request))
+        patient_view_record(patient=patient, reason=reason, actor=actor_of(request))
     return reason
 
 
@@ -101,7 +101,7 @@ def patient_find_view(request: HttpRequest) -> HttpResponse:
                 search_by=data["search_by"],
                 value=data["search_value"],
                 reason=data["full_reason"],
-                context=AuditContext.from_request(request),
+                actor=actor_of(request),
             )
         except (InvalidNhsNumber, InvalidContactDetail) as error:
             form.add_error("search_value", str(error))
@@ -200,7 +200,7 @@ def contact_reveal_view(request: HttpRequest, patient_id: Any, contact_point_id:
         raise Http404
     if (stepup_response := _stepup_response(request, patient)) is not None:
         return stepup_response
-    value = contact_reveal(contact_point=point, reason=reason, context=AuditContext.from_request(request))
+    value = contact_reveal(contact_point=point, reason=reason, actor=actor_of(request))
     # Rendered, not redirected: the revealed value must never travel in a URL.
     response = render(
         request, "preferences/patient_detail.jinja", _detail_context(request, patient, revealed={str(point.id): value})
@@ -226,7 +226,7 @@ def preferences_change_view(request: HttpRequest, patient_id: Any) -> HttpRespon
                 no_non_essential=data["no_non_essential"],
                 channel_order=form.channel_order(patient.channel_order),
                 meta=change_meta_from_request(request, source=data["source"], reason=data["reason"]),
-                context=AuditContext.from_request(request),
+                actor=actor_of(request),
             )
         except StaleChange as error:
             # Keep everything they entered; take the current version so that saving again applies it.
@@ -302,7 +302,7 @@ def patient_revert_view(request: HttpRequest, patient_id: Any) -> HttpResponse:
                 to=to,
                 expected_lock_version=data["lock_version"],
                 meta=change_meta_from_request(request, source=data["source"], reason=data["reason"]),
-                context=AuditContext.from_request(request),
+                actor=actor_of(request),
             )
         except PreferenceError as error:
             form.add_error(error.field or None, str(error))
@@ -337,7 +337,7 @@ def contact_point_add_view(request: HttpRequest, patient_id: Any) -> HttpRespons
                 source=data["contact_source"],
                 expected_lock_version=data["lock_version"],
                 meta=change_meta_from_request(request, source=data["source"], reason=data["reason"]),
-                context=AuditContext.from_request(request),
+                actor=actor_of(request),
             )
         except (InvalidContactDetail, InvalidNhsNumber) as error:
             form.add_error("value", str(error))
@@ -369,7 +369,7 @@ def contact_point_status_view(request: HttpRequest, patient_id: Any, contact_poi
                 verified_how=data["verified_how"],
                 expected_lock_version=data["lock_version"],
                 meta=change_meta_from_request(request, source=data["source"], reason=data["reason"]),
-                context=AuditContext.from_request(request),
+                actor=actor_of(request),
             )
         except PreferenceError as error:
             form.add_error(error.field or None, str(error))
@@ -408,7 +408,7 @@ def patient_details_view(request: HttpRequest, patient_id: Any) -> HttpResponse:
                 language=data["language"].strip(),
                 accessible_formats=data["accessible_formats"],
                 meta=change_meta_from_request(request, source=data["source"], reason=data["reason"]),
-                context=AuditContext.from_request(request),
+                actor=actor_of(request),
             )
         except PreferenceError as error:
             form.add_error(error.field or None, str(error))

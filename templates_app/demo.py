@@ -10,8 +10,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from audit.services import AuditContext
 from notifyadmin.accounts.roles import Role
+from notifyadmin.core.actor import Actor
 from notifyadmin.core.demo import DemoContext
 from templates_app import linting, services
 from templates_app.models import MessageTemplate, TemplateVersion, VersionStatus
@@ -176,11 +176,9 @@ ORDER = [
 ]
 
 
-def _save_and_submit(
-    author: AuditContext, draft: TemplateVersion, spec: dict[str, Any], *, submit: bool
-) -> TemplateVersion:
+def _save_and_submit(author: Actor, draft: TemplateVersion, spec: dict[str, Any], *, submit: bool) -> TemplateVersion:
     services.version_draft_save(
-        context=author,
+        actor=author,
         version=draft,
         lock_version=draft.lock_version,
         channels=spec["channels"],
@@ -190,24 +188,22 @@ def _save_and_submit(
     if not submit:
         return draft
     warnings = linting.warnings_of(linting.lint_stored(draft))
-    return services.version_submit(
-        context=author, version=draft, acknowledged={linting.finding_key(w) for w in warnings}
-    )
+    return services.version_submit(actor=author, version=draft, acknowledged={linting.finding_key(w) for w in warnings})
 
 
 def _advance(
     version: TemplateVersion,
     target: VersionStatus,
-    people: dict[str, AuditContext],
-    author: AuditContext,
-    reviewer: AuditContext,
+    people: dict[str, Actor],
+    author: Actor,
+    reviewer: Actor,
 ) -> TemplateVersion:
     reached = ORDER.index(target)
     if reached >= ORDER.index(VersionStatus.CONTENT_APPROVED):
-        version = services.version_content_approve(context=reviewer, version=version, content_hash=version.content_hash)
+        version = services.version_content_approve(actor=reviewer, version=version, content_hash=version.content_hash)
     if reached >= ORDER.index(VersionStatus.SIGNED_OFF):
         version = services.version_sign_off(
-            context=people["cso"],
+            actor=people["cso"],
             version=version,
             content_hash=version.content_hash,
             declaration_confirmed=True,
@@ -215,22 +211,18 @@ def _advance(
             authenticated_at=timezone.now(),
         )
     if reached >= ORDER.index(VersionStatus.PUBLISHED):
-        version = services.version_publish(context=author, version=version)
+        version = services.version_publish(actor=author, version=version)
     return version
 
 
 def seed(context: DemoContext) -> None:
     organisation = context.organisation
     people = {
-        "designer": AuditContext(
-            actor=context.people["designer"], actor_role=Role.CONTENT_DESIGNER, organisation=organisation
+        "designer": Actor.staff(user=context.people["designer"], role=Role.CONTENT_DESIGNER, organisation=organisation),
+        "designer2": Actor.staff(
+            user=context.people["designer2"], role=Role.CONTENT_DESIGNER, organisation=organisation
         ),
-        "designer2": AuditContext(
-            actor=context.people["designer2"], actor_role=Role.CONTENT_DESIGNER, organisation=organisation
-        ),
-        "cso": AuditContext(
-            actor=context.people["cso"], actor_role=Role.CLINICAL_SAFETY_OFFICER, organisation=organisation
-        ),
+        "cso": Actor.staff(user=context.people["cso"], role=Role.CLINICAL_SAFETY_OFFICER, organisation=organisation),
     }
     for spec in DEMO_TEMPLATES:
         if MessageTemplate.objects.filter(organisation=organisation, name=spec["name"]).exists():
@@ -238,7 +230,7 @@ def seed(context: DemoContext) -> None:
         author = people[spec["author"]]
         reviewer = people["designer2" if spec["author"] == "designer" else "designer"]
         template = services.template_create(
-            context=author,
+            actor=author,
             name=spec["name"],
             purpose=spec["purpose"],
             sensitivity=spec.get("sensitivity", "routine"),
@@ -254,7 +246,7 @@ def seed(context: DemoContext) -> None:
         version = _save_and_submit(author, draft, spec, submit=state != VersionStatus.DRAFT)
         if state == VersionStatus.SUPERSEDED:
             first = _advance(version, VersionStatus.PUBLISHED, people, author, reviewer)
-            second = services.version_draft_create(context=author, template=template, based_on=first)
+            second = services.version_draft_create(actor=author, template=template, based_on=first)
             changed = dict(
                 spec,
                 contents=[

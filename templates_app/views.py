@@ -7,8 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.services import AuditContext
 from notifyadmin.accounts.access import requires
+from notifyadmin.accounts.actors import actor_of
 from notifyadmin.accounts.models import StaffUser
 from notifyadmin.accounts.roles import Permission, role_can
 from notifyadmin.accounts.selectors import get_in_organisation_or_404
@@ -25,10 +25,6 @@ from templates_app.forms import ContentReviewForm, SignOffForm, TemplateCreateFo
 from templates_app.linting import content_field_name, fields_of
 from templates_app.models import ChannelChoice, LanguageChoice, MessageTemplate, TemplateVersion, VersionStatus
 from templates_app.services.reviews import SIGNOFF_DECLARATION, SIGNOFF_STEPUP_MAX_AGE
-
-
-def _context(request: HttpRequest) -> AuditContext:
-    return AuditContext.from_request(request)
 
 
 def _template(request: HttpRequest, template_id: Any) -> MessageTemplate:
@@ -84,7 +80,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                template = services.template_create(context=_context(request), **data)
+                template = services.template_create(actor=actor_of(request), **data)
             except services.ContentInvalid as error:
                 _errors_from(form, error)
             else:
@@ -127,7 +123,7 @@ def version_new_draft(request: HttpRequest, template_id: Any) -> HttpResponse:
     if request.POST.get("based_on"):
         based_on = _version(request, template.id, request.POST["based_on"])
     try:
-        draft = services.version_draft_create(context=_context(request), template=template, based_on=based_on)
+        draft = services.version_draft_create(actor=actor_of(request), template=template, based_on=based_on)
     except services.TransitionRefused as error:
         messages.error(request, str(error))
         return redirect("templates_app:template-detail", template.id)
@@ -231,7 +227,7 @@ def version_edit(request: HttpRequest, template_id: Any, version_id: Any) -> Htt
     if form.is_valid():
         try:
             findings = services.version_draft_save(
-                context=_context(request),
+                actor=actor_of(request),
                 version=version,
                 lock_version=form.cleaned_data["lock_version"],
                 channels=form.cleaned_data["channels"],
@@ -356,7 +352,7 @@ def version_submit(request: HttpRequest, template_id: Any, version_id: Any) -> H
     if request.method == "POST":
         try:
             services.version_submit(
-                context=_context(request), version=version, acknowledged=request.POST.getlist("acknowledge")
+                actor=actor_of(request), version=version, acknowledged=request.POST.getlist("acknowledge")
             )
         except services.TransitionRefused as error:
             problem, status = str(error), 400
@@ -386,7 +382,7 @@ def version_submit(request: HttpRequest, template_id: Any, version_id: Any) -> H
 def version_withdraw(request: HttpRequest, template_id: Any, version_id: Any) -> HttpResponse:
     version = _version(request, template_id, version_id)
     try:
-        services.version_withdraw(context=_context(request), version=version)
+        services.version_withdraw(actor=actor_of(request), version=version)
         messages.success(request, "Version withdrawn. Start a new draft from it to change it.")
     except services.TransitionRefused as error:
         messages.error(request, str(error))
@@ -425,7 +421,7 @@ def version_content_review(request: HttpRequest, template_id: Any, version_id: A
             try:
                 if data["decision"] == "approve":
                     services.version_content_approve(
-                        context=_context(request),
+                        actor=actor_of(request),
                         version=version,
                         content_hash=data["content_hash"],
                         comments=data["comments"],
@@ -433,7 +429,7 @@ def version_content_review(request: HttpRequest, template_id: Any, version_id: A
                     messages.success(request, "Content approved. It now awaits clinical sign-off.")
                 else:
                     services.version_changes_request(
-                        context=_context(request),
+                        actor=actor_of(request),
                         version=version,
                         content_hash=data["content_hash"],
                         comments=data["comments"],
@@ -464,7 +460,7 @@ def version_sign_off(request: HttpRequest, template_id: Any, version_id: Any) ->
             try:
                 if data["decision"] == "sign_off":
                     services.version_sign_off(
-                        context=_context(request),
+                        actor=actor_of(request),
                         version=version,
                         content_hash=data["content_hash"],
                         declaration_confirmed=data["declaration"],
@@ -475,7 +471,7 @@ def version_sign_off(request: HttpRequest, template_id: Any, version_id: Any) ->
                     messages.success(request, "Version signed off. A content designer can now publish it.")
                 else:
                     services.version_changes_request(
-                        context=_context(request),
+                        actor=actor_of(request),
                         version=version,
                         content_hash=data["content_hash"],
                         comments=data["comments"],
@@ -497,7 +493,7 @@ def version_sign_off(request: HttpRequest, template_id: Any, version_id: Any) ->
 def version_publish(request: HttpRequest, template_id: Any, version_id: Any) -> HttpResponse:
     version = _version(request, template_id, version_id)
     try:
-        services.version_publish(context=_context(request), version=version)
+        services.version_publish(actor=actor_of(request), version=version)
         messages.success(request, f"Version {version.number} published. Messages now send with it.")
     except services.TransitionRefused as error:
         messages.error(request, str(error))
@@ -509,7 +505,7 @@ def version_publish(request: HttpRequest, template_id: Any, version_id: Any) -> 
 def version_retire(request: HttpRequest, template_id: Any, version_id: Any) -> HttpResponse:
     version = _version(request, template_id, version_id)
     try:
-        services.version_retire(context=_context(request), version=version, reason=request.POST.get("reason", "")[:500])
+        services.version_retire(actor=actor_of(request), version=version, reason=request.POST.get("reason", "")[:500])
         messages.success(
             request, f"Version {version.number} retired. The template sends nothing until another is published."
         )

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from notifyadmin.accounts.actors import actor_of
 from notifyadmin.accounts.models import Cis2RoleMapping, Organisation, RoleAssignment, StaffUser
 
 
@@ -31,19 +32,17 @@ class Cis2RoleMappingAdmin(SimpleHistoryAdmin):
     list_filter = ("app_role", "organisation")
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        from audit.services import AuditContext
         from notifyadmin.accounts.cis2 import services
 
-        context = AuditContext.from_request(request)
+        actor = actor_of(request)
         fields = {"role_code": obj.role_code, "activity_code": obj.activity_code, "app_role": obj.app_role}
         if change:
-            services.role_mapping_change(context=context, mapping=Cis2RoleMapping.objects.get(pk=obj.pk), **fields)
+            services.role_mapping_change(actor=actor, mapping=Cis2RoleMapping.objects.get(pk=obj.pk), **fields)
         else:
-            created = services.role_mapping_create(context=context, organisation=obj.organisation, **fields)
+            created = services.role_mapping_create(actor=actor, organisation=obj.organisation, **fields)
             obj.pk = created.pk
 
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
-        from audit.services import AuditContext
         from notifyadmin.accounts.cis2 import services
 
-        services.role_mapping_delete(context=AuditContext.from_request(request), mapping=obj)
+        services.role_mapping_delete(actor=actor_of(request), mapping=obj)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from notifyadmin.accounts.actors import actor_from_request, actor_of
 from notifyadmin.accounts.models import RoleAssignment
 from notifyadmin.accounts.selectors import role_assignments_of
 
@@ -51,6 +52,7 @@ class ActiveRoleMiddleware:
                 request.active_assignment = active  # type: ignore[attr-defined]
                 request.active_role = active.role  # type: ignore[attr-defined]
                 request.organisation = active.organisation  # type: ignore[attr-defined]
+        request.actor = actor_from_request(request)  # type: ignore[attr-defined]
         return self.get_response(request)
 
     @staticmethod
@@ -68,11 +70,11 @@ class ActiveRoleMiddleware:
 
 def _session_expire(request: HttpRequest, *, action: str) -> None:
     """End a session at its idle or absolute limit, recording who it belonged to."""
-    from audit.services import AuditContext, audit_record
+    from audit.services import audit_record
 
     with transaction.atomic():
         audit_record(
-            context=AuditContext.from_request(request),
+            actor=actor_of(request),
             action=action,
             target_type="staff_user",
             target_id=str(request.user.pk),

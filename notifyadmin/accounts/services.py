@@ -7,7 +7,8 @@ from django.contrib.auth import login, logout
 from django.db import transaction
 from django.http import HttpRequest
 
-from audit.services import SIGN_IN_SESSION_KEY, AuditContext, audit_record
+from audit.services import audit_record
+from notifyadmin.accounts.actors import actor_of, anonymous_actor
 from notifyadmin.accounts.middleware import (
     ACTIVE_ASSIGNMENT_SESSION_KEY,
     LAST_ACTIVITY_SESSION_KEY,
@@ -16,24 +17,25 @@ from notifyadmin.accounts.middleware import (
 from notifyadmin.accounts.models import Organisation, RoleAssignment, StaffUser
 from notifyadmin.accounts.roles import Role
 from notifyadmin.accounts.selectors import role_assignments_of
+from notifyadmin.accounts.session_keys import CIS2_ROLE_SESSION_KEY, SIGN_IN_SESSION_KEY
+from notifyadmin.core.actor import Actor
 
 
 class RoleSwitchError(ValueError):
     pass
 
 
-def _context_for(request: HttpRequest, user: StaffUser, assignment: RoleAssignment | None) -> AuditContext:
-    base = AuditContext.from_request(request)
-    return AuditContext(
-        actor=user,
-        actor_role=assignment.role if assignment else "",
+def _actor_for(request: HttpRequest, user: StaffUser, assignment: RoleAssignment | None) -> Actor:
+    """The person as they are after signing in or switching role (actor_of(request) is from before)."""
+    return Actor.staff(
+        user=user,
+        role=assignment.role if assignment else "",
         organisation=assignment.organisation if assignment else None,
         sign_in_session_id=request.session.get(SIGN_IN_SESSION_KEY, ""),
-        cis2_uid=base.cis2_uid,
-        cis2_role_id=base.cis2_role_id,
-        correlation_id=base.correlation_id,
-        ip_address=base.ip_address,
-        user_agent=base.user_agent,
+        cis2_role_id=request.session.get(CIS2_ROLE_SESSION_KEY, ""),
+        correlation_id=getattr(request, "correlation_id", ""),
+        ip_address=request.META.get("REMOTE_ADDR") or None,
+        user_agent=request.headers.get("User-Agent", ""),
     )
 
 
@@ -61,7 +63,7 @@ def session_sign_in(
         request.session[ACTIVE_ASSIGNMENT_SESSION_KEY] = str(active.id)
     with transaction.atomic():
         audit_record(
-            context=_context_for(request, user, active),
+            actor=_actor_for(request, user, active),
             action="auth.sign_in.succeeded",
             target_type="staff_user",
             target_id=str(user.id),
@@ -76,12 +78,7 @@ def sign_in_failure_record(*, request: HttpRequest, username: str, method: str) 
     assignments = role_assignments_of(user=user) if user else []
     with transaction.atomic():
         audit_record(
-            context=AuditContext(
-                organisation=assignments[0].organisation if assignments else None,
-                correlation_id=AuditContext.from_request(request).correlation_id,
-                ip_address=request.META.get("REMOTE_ADDR") or None,
-                user_agent=request.headers.get("User-Agent", "")[:500],
-            ),
+            actor=anonymous_actor(request, organisation=assignments[0].organisation if assignments else None),
             action="auth.sign_in.failed",
             target_type="staff_user" if user else "",
             target_id=str(user.id) if user else "",
@@ -94,12 +91,7 @@ def lockout_record(*, request: HttpRequest, username: str) -> None:
     assignments = role_assignments_of(user=user) if user else []
     with transaction.atomic():
         audit_record(
-            context=AuditContext(
-                organisation=assignments[0].organisation if assignments else None,
-                correlation_id=getattr(request, "correlation_id", ""),
-                ip_address=request.META.get("REMOTE_ADDR") or None,
-                user_agent=request.headers.get("User-Agent", "")[:500],
-            ),
+            actor=anonymous_actor(request, organisation=assignments[0].organisation if assignments else None),
             action="auth.sign_in.locked_out",
             target_type="staff_user" if user else "",
             target_id=str(user.id) if user else "",
@@ -110,7 +102,7 @@ def session_sign_out(*, request: HttpRequest) -> None:
     if request.user.is_authenticated:
         with transaction.atomic():
             audit_record(
-                context=AuditContext.from_request(request),
+                actor=actor_of(request),
                 action="auth.signed_out",
                 target_type="staff_user",
                 target_id=str(request.user.pk),
@@ -127,7 +119,7 @@ def role_switch(*, request: HttpRequest, assignment_id: str) -> RoleAssignment:
     with transaction.atomic():
         request.session[ACTIVE_ASSIGNMENT_SESSION_KEY] = str(assignment.id)
         audit_record(
-            context=_context_for(request, user, assignment),  # type: ignore[arg-type]
+            actor=_actor_for(request, user, assignment),  # type: ignore[arg-type]
             action="auth.role.switched",
             target_type="role_assignment",
             target_id=str(assignment.id),
@@ -141,7 +133,7 @@ def organisation_ensure(*, ods_code: str, name: str) -> Organisation:
     if created:
         with transaction.atomic():
             audit_record(
-                context=AuditContext.system(client="notifyadmin", organisation=organisation),
+                actor=Actor.system(name="notifyadmin", organisation=organisation),
                 action="organisation.created",
                 target_type="organisation",
                 target_id=str(organisation.id),
@@ -150,12 +142,12 @@ def organisation_ensure(*, ods_code: str, name: str) -> Organisation:
     return organisation
 
 
-def role_assign(*, user: StaffUser, organisation: Organisation, role: Role, context: AuditContext) -> RoleAssignment:
+def role_assign(*, user: StaffUser, organisation: Organisation, role: Role, actor: Actor) -> RoleAssignment:
     with transaction.atomic():
         assignment, created = RoleAssignment.objects.get_or_create(user=user, organisation=organisation, role=role)
         if created:
             audit_record(
-                context=context,
+                actor=actor,
                 action="staff.role.assigned",
                 target_type="role_assignment",
                 target_id=str(assignment.id),

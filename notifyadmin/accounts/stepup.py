@@ -27,8 +27,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods
 
-from audit.services import AuditContext, audit_record
+from audit.services import audit_record
 from notifyadmin.accounts.access import signed_in
+from notifyadmin.accounts.actors import actor_of
 from notifyadmin.core.forms import error_summary_items
 
 AUTH_TIME_SESSION_KEY = "auth_time"
@@ -99,7 +100,7 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
             succeeded = user is not None and user.pk == request.user.pk
             with transaction.atomic():
                 audit_record(
-                    context=AuditContext.from_request(request),
+                    actor=actor_of(request),
                     action="auth.stepup.succeeded" if succeeded else "auth.stepup.failed",
                     target_type="staff_user",
                     target_id=str(request.user.pk),

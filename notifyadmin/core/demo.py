@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from audit.services import AuditContext
 from notifyadmin.accounts.models import Organisation, StaffUser
 from notifyadmin.accounts.roles import Role
 from notifyadmin.accounts.services import organisation_ensure, role_assign
+from notifyadmin.core.actor import Actor
 
 DEMO_ODS_CODE = "RX1"
 DEMO_ORGANISATION_NAME = "Northfield Teaching Hospitals NHS Foundation Trust"
@@ -56,7 +56,7 @@ SEEDERS: list[str] = [
 def seed_foundation(*, password: str) -> DemoContext:
     organisation = organisation_ensure(ods_code=DEMO_ODS_CODE, name=DEMO_ORGANISATION_NAME)
     context = DemoContext(organisation=organisation)
-    audit_context = AuditContext.system(client="seed_demo", organisation=organisation)
+    seed_actor = Actor.system(name="seed_demo", organisation=organisation)
     for person in DEMO_PEOPLE:
         user, created = StaffUser.objects.get_or_create(
             username=person.username,
@@ -70,7 +70,7 @@ def seed_foundation(*, password: str) -> DemoContext:
             user.set_password(password)
             user.save(update_fields=["password"])
         for role in person.roles:
-            role_assign(user=user, organisation=organisation, role=role, context=audit_context)
+            role_assign(user=user, organisation=organisation, role=role, actor=seed_actor)
         context.people[person.username] = user
     return context
 

@@ -4,10 +4,13 @@ import logging
 import time
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.core.handlers.exception import response_for_exception
+from django.http import Http404, HttpRequest, HttpResponse
 
 from notifyadmin.core import metrics
 from notifyadmin.core.correlation import accept_or_generate, reset_correlation_id, set_correlation_id
+from notifyadmin.core.errors import NotFound, PermissionRefused
 
 logger = logging.getLogger("notifyadmin.request")
 
@@ -64,3 +67,22 @@ def _route_name(request: HttpRequest) -> str:
     if match is None:
         return "unmatched"
     return match.view_name or "unnamed"
+
+
+class DomainErrorMiddleware:
+    """Pages need not catch the kernel's refusals they cannot act on: `NotFound` answers the
+    product's 404 page and `PermissionRefused` its 403 page, as Http404/PermissionDenied would.
+    Refusals a page can explain (TransitionRefused, InvalidInput) are the page's to show."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, NotFound):
+            return response_for_exception(request, Http404(str(exception)))
+        if isinstance(exception, PermissionRefused):
+            return response_for_exception(request, PermissionDenied(str(exception)))
+        return None

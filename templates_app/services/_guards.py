@@ -1,18 +1,18 @@
 """Checks shared by every transition: the actor's role, organisation and the version's state."""
 
-from audit.services import AuditContext
 from notifyadmin.accounts.roles import Permission, role_can
+from notifyadmin.core.actor import Actor
 from templates_app.models import MessageTemplate, TemplateVersion, VersionStatus
 from templates_app.services.errors import TransitionRefused
 
 
-def require_permission(context: AuditContext, permission: Permission) -> None:
-    if context.actor is None or not role_can(context.actor_role or None, permission):
+def require_permission(actor: Actor, permission: Permission) -> None:
+    if actor.user is None or not role_can(actor.role or None, permission):
         raise TransitionRefused(f"Your current role cannot do this ({permission}).")
 
 
-def require_same_organisation(context: AuditContext, obj: MessageTemplate | TemplateVersion) -> None:
-    if context.organisation is None or obj.organisation_id != context.organisation.id:
+def require_same_organisation(actor: Actor, obj: MessageTemplate | TemplateVersion) -> None:
+    if actor.organisation is None or obj.organisation_id != actor.organisation.id:
         raise TransitionRefused("This template belongs to another organisation.")
 
 

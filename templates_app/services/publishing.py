@@ -3,8 +3,9 @@
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import AuditContext, audit_record
+from audit.services import audit_record
 from notifyadmin.accounts.roles import Permission
+from notifyadmin.core.actor import Actor
 from templates_app.models import MessageTemplate, TemplateVersion, VersionStatus
 from templates_app.services._guards import (
     lock,
@@ -14,10 +15,10 @@ from templates_app.services._guards import (
 )
 
 
-def version_publish(*, context: AuditContext, version: TemplateVersion) -> TemplateVersion:
+def version_publish(*, actor: Actor, version: TemplateVersion) -> TemplateVersion:
     """Bind a signed-off version to its template; the version published before is superseded."""
-    require_permission(context, Permission.TEMPLATE_PUBLISH)
-    require_same_organisation(context, version)
+    require_permission(actor, Permission.TEMPLATE_PUBLISH)
+    require_same_organisation(actor, version)
     with transaction.atomic():
         template = MessageTemplate.objects.select_for_update().get(pk=version.template_id)
         current = lock(version)
@@ -33,7 +34,7 @@ def version_publish(*, context: AuditContext, version: TemplateVersion) -> Templ
         template.published_version = current
         template.save(update_fields=["published_version", "updated_at"])
         audit_record(
-            context=context,
+            actor=actor,
             action="template.version.published",
             target_type="template_version",
             target_id=str(current.id),
@@ -47,10 +48,10 @@ def version_publish(*, context: AuditContext, version: TemplateVersion) -> Templ
     return current
 
 
-def version_retire(*, context: AuditContext, version: TemplateVersion, reason: str = "") -> TemplateVersion:
+def version_retire(*, actor: Actor, version: TemplateVersion, reason: str = "") -> TemplateVersion:
     """Stop sending with the published version; the template then has none published."""
-    require_permission(context, Permission.TEMPLATE_PUBLISH)
-    require_same_organisation(context, version)
+    require_permission(actor, Permission.TEMPLATE_PUBLISH)
+    require_same_organisation(actor, version)
     with transaction.atomic():
         template = MessageTemplate.objects.select_for_update().get(pk=version.template_id)
         current = lock(version)
@@ -60,7 +61,7 @@ def version_retire(*, context: AuditContext, version: TemplateVersion, reason: s
         template.published_version = None
         template.save(update_fields=["published_version", "updated_at"])
         audit_record(
-            context=context,
+            actor=actor,
             action="template.version.retired",
             target_type="template_version",
             target_id=str(current.id),

@@ -10,8 +10,9 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import AuditContext, audit_record
+from audit.services import audit_record
 from notifyadmin.accounts.roles import Permission
+from notifyadmin.core.actor import Actor
 from templates_app.models import ReviewDecision, ReviewStage, TemplateVersion, VersionReview, VersionStatus
 from templates_app.services._guards import (
     lock,
@@ -46,23 +47,23 @@ def _content_approver_id(version: TemplateVersion) -> object | None:
 
 
 def version_content_approve(
-    *, context: AuditContext, version: TemplateVersion, content_hash: str, comments: str = ""
+    *, actor: Actor, version: TemplateVersion, content_hash: str, comments: str = ""
 ) -> TemplateVersion:
     """A second content designer, never the author, approves the content they saw."""
-    require_permission(context, Permission.TEMPLATE_CONTENT_REVIEW)
-    require_same_organisation(context, version)
+    require_permission(actor, Permission.TEMPLATE_CONTENT_REVIEW)
+    require_same_organisation(actor, version)
     with transaction.atomic():
         current = lock(version)
         require_status(current, {VersionStatus.SUBMITTED}, "approve the content of")
-        if current.author_id == context.actor.id:
+        if current.author_id == actor.user_id:
             raise TransitionRefused("You wrote this version, so another content designer must review it.")
         _check_hash(current, content_hash)
         VersionReview.objects.create(
             version=current,
             stage=ReviewStage.CONTENT,
             decision=ReviewDecision.APPROVED,
-            reviewer=context.actor,
-            reviewer_role=context.actor_role,
+            reviewer=actor.staff_user,
+            reviewer_role=actor.role,
             content_hash=content_hash,
             comments=comments,
         )
@@ -70,7 +71,7 @@ def version_content_approve(
         current.content_approved_at = timezone.now()
         current.save(update_fields=["status", "content_approved_at", "updated_at"])
         audit_record(
-            context=context,
+            actor=actor,
             action="template.version.content_approved",
             target_type="template_version",
             target_id=str(current.id),
@@ -85,7 +86,7 @@ def version_content_approve(
 
 def version_sign_off(
     *,
-    context: AuditContext,
+    actor: Actor,
     version: TemplateVersion,
     content_hash: str,
     declaration_confirmed: bool,
@@ -95,8 +96,8 @@ def version_sign_off(
 ) -> TemplateVersion:
     """A clinical safety officer, neither author nor content approver, who authenticated in
     the last 15 minutes, signs off the content they saw, with a declaration and hazards."""
-    require_permission(context, Permission.TEMPLATE_CLINICAL_SIGNOFF)
-    require_same_organisation(context, version)
+    require_permission(actor, Permission.TEMPLATE_CLINICAL_SIGNOFF)
+    require_same_organisation(actor, version)
     errors: dict[str, list[str]] = {}
     if not declaration_confirmed:
         errors["declaration"] = ["Confirm the declaration to sign off this version"]
@@ -105,9 +106,9 @@ def version_sign_off(
     with transaction.atomic():
         current = lock(version)
         require_status(current, {VersionStatus.CONTENT_APPROVED}, "sign off")
-        if current.author_id == context.actor.id:
+        if current.author_id == actor.user_id:
             raise TransitionRefused("You wrote this version, so you cannot sign it off.")
-        if _content_approver_id(current) == context.actor.id:
+        if _content_approver_id(current) == actor.user_id:
             raise TransitionRefused("You approved this version's content, so another person must sign it off.")
         if authenticated_at is None or timezone.now() - authenticated_at > SIGNOFF_STEPUP_MAX_AGE:
             raise TransitionRefused("Confirm your identity again before signing off: your last sign-in is too old.")
@@ -118,8 +119,8 @@ def version_sign_off(
             version=current,
             stage=ReviewStage.CLINICAL,
             decision=ReviewDecision.APPROVED,
-            reviewer=context.actor,
-            reviewer_role=context.actor_role,
+            reviewer=actor.staff_user,
+            reviewer_role=actor.role,
             content_hash=content_hash,
             comments=comments,
             declaration=SIGNOFF_DECLARATION,
@@ -130,7 +131,7 @@ def version_sign_off(
         current.signed_off_at = timezone.now()
         current.save(update_fields=["status", "signed_off_at", "updated_at"])
         audit_record(
-            context=context,
+            actor=actor,
             action="template.version.signed_off",
             target_type="template_version",
             target_id=str(current.id),
@@ -145,23 +146,23 @@ def version_sign_off(
 
 
 def version_changes_request(
-    *, context: AuditContext, version: TemplateVersion, content_hash: str, comments: str
+    *, actor: Actor, version: TemplateVersion, content_hash: str, comments: str
 ) -> TemplateVersion:
     """Close a version under review and return a new draft, copied from it, to its author.
     Content designers request changes at content review; clinical safety officers at sign-off."""
     if version.status == VersionStatus.CONTENT_APPROVED:
-        require_permission(context, Permission.TEMPLATE_CLINICAL_SIGNOFF)
+        require_permission(actor, Permission.TEMPLATE_CLINICAL_SIGNOFF)
         stage = ReviewStage.CLINICAL
     else:
-        require_permission(context, Permission.TEMPLATE_CONTENT_REVIEW)
+        require_permission(actor, Permission.TEMPLATE_CONTENT_REVIEW)
         stage = ReviewStage.CONTENT
-    require_same_organisation(context, version)
+    require_same_organisation(actor, version)
     with transaction.atomic():
         current = lock(version)
         require_status(current, {VersionStatus.SUBMITTED, VersionStatus.CONTENT_APPROVED}, "request changes to")
-        if current.author_id == context.actor.id:
+        if current.author_id == actor.user_id:
             raise TransitionRefused("You wrote this version, so another person must review it.")
-        if stage == ReviewStage.CLINICAL and _content_approver_id(current) == context.actor.id:
+        if stage == ReviewStage.CLINICAL and _content_approver_id(current) == actor.user_id:
             raise TransitionRefused("You approved this version's content, so another person must review it.")
         _check_hash(current, content_hash)
         if not comments.strip():
@@ -172,8 +173,8 @@ def version_changes_request(
             version=current,
             stage=stage,
             decision=ReviewDecision.CHANGES_REQUESTED,
-            reviewer=context.actor,
-            reviewer_role=context.actor_role,
+            reviewer=actor.staff_user,
+            reviewer_role=actor.role,
             content_hash=content_hash,
             comments=comments.strip(),
         )
@@ -181,7 +182,7 @@ def version_changes_request(
         current.save(update_fields=["status", "updated_at"])
         draft = _copy_draft(source=current, author=current.author, comments=comments.strip())
         audit_record(
-            context=context,
+            actor=actor,
             action="template.version.changes_requested",
             target_type="template_version",
             target_id=str(current.id),
@@ -193,7 +194,7 @@ def version_changes_request(
             },
         )
         audit_record(
-            context=context,
+            actor=actor,
             action="template.version.created",
             target_type="template_version",
             target_id=str(draft.id),

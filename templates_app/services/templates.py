@@ -5,9 +5,10 @@ import uuid
 
 from django.db import IntegrityError, transaction
 
-from audit.services import AuditContext, audit_record
+from audit.services import audit_record
 from notifyadmin.accounts.models import StaffUser
 from notifyadmin.accounts.roles import Permission
+from notifyadmin.core.actor import Actor
 from templates_app.models import MessageTemplate, Sensitivity, TemplateVersion, VersionContent
 from templates_app.services._guards import require_permission
 from templates_app.services.errors import ContentInvalid
@@ -31,7 +32,7 @@ def send_window_errors(
 
 def template_create(
     *,
-    context: AuditContext,
+    actor: Actor,
     name: str,
     purpose: str,
     sensitivity: str,
@@ -44,13 +45,13 @@ def template_create(
     owner: StaffUser | None = None,
 ) -> MessageTemplate:
     """Create a template and its first, empty draft version (authored by the creator)."""
-    require_permission(context, Permission.TEMPLATE_EDIT)
+    require_permission(actor, Permission.TEMPLATE_EDIT)
     errors = send_window_errors(
         sensitivity=sensitivity, send_any_time=send_any_time, start=send_window_start, end=send_window_end
     )
     if not channels:
         errors["channels"] = ["Choose at least one channel"]
-    if MessageTemplate.objects.filter(organisation=context.organisation, name=name).exists():
+    if MessageTemplate.objects.filter(organisation=actor.acting_organisation, name=name).exists():
         errors["name"] = ["A template with this name already exists in your organisation"]
     if errors:
         raise ContentInvalid(errors)
@@ -58,32 +59,35 @@ def template_create(
     try:
         with transaction.atomic():
             template = MessageTemplate.objects.create(
-                organisation=context.organisation,
+                organisation=actor.acting_organisation,
                 name=name,
                 purpose=purpose,
                 sensitivity=sensitivity,
                 is_critical=is_critical,
                 send_any_time=send_any_time,
-                owner=owner or context.actor,
+                owner=owner or actor.staff_user,
                 routing_plan_id=routing_plan_id,
                 channels=sorted(channels),
                 **window,
             )
             version = TemplateVersion.objects.create(
-                organisation=context.organisation, template=template, author=context.actor, channels=template.channels
+                organisation=actor.acting_organisation,
+                template=template,
+                author=actor.staff_user,
+                channels=template.channels,
             )
             VersionContent.objects.bulk_create(
                 VersionContent(version=version, channel=channel, language="en") for channel in template.channels
             )
             audit_record(
-                context=context,
+                actor=actor,
                 action="template.created",
                 target_type="message_template",
                 target_id=str(template.id),
                 details={"name": name, "purpose": purpose, "sensitivity": sensitivity, "channels": template.channels},
             )
             audit_record(
-                context=context,
+                actor=actor,
                 action="template.version.created",
                 target_type="template_version",
                 target_id=str(version.id),

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from audit.services import AuditContext, audit_record
+from audit.services import audit_record
 from notifyadmin.accounts.roles import Permission
+from notifyadmin.core.actor import Actor
 from templates_app import linting
 from templates_app.models import (
     LintAcknowledgement,
@@ -57,12 +58,12 @@ def _copy_draft(*, source: TemplateVersion, author: Any, comments: str = "") -> 
 
 
 def version_draft_create(
-    *, context: AuditContext, template: MessageTemplate, based_on: TemplateVersion | None = None
+    *, actor: Actor, template: MessageTemplate, based_on: TemplateVersion | None = None
 ) -> TemplateVersion:
     """Start a new draft, copied from ``based_on`` (default: the published version, else the newest).
     A template has at most one draft at a time."""
-    require_permission(context, Permission.TEMPLATE_EDIT)
-    require_same_organisation(context, template)
+    require_permission(actor, Permission.TEMPLATE_EDIT)
+    require_same_organisation(actor, template)
     with transaction.atomic():
         MessageTemplate.objects.select_for_update().get(pk=template.pk)
         if template.versions.filter(status=VersionStatus.DRAFT).exists():
@@ -70,14 +71,17 @@ def version_draft_create(
         source = based_on or template.published_version or template.versions.order_by("-created_at").first()
         if source is None:
             draft = TemplateVersion.objects.create(
-                organisation=template.organisation, template=template, author=context.actor, channels=template.channels
+                organisation=template.organisation,
+                template=template,
+                author=actor.staff_user,
+                channels=template.channels,
             )
         else:
             if source.template_id != template.id:
                 raise TransitionRefused("That version belongs to another template.")
-            draft = _copy_draft(source=source, author=context.actor)
+            draft = _copy_draft(source=source, author=actor.staff_user)
         audit_record(
-            context=context,
+            actor=actor,
             action="template.version.created",
             target_type="template_version",
             target_id=str(draft.id),
@@ -101,7 +105,7 @@ def _clean_contents(channels: Sequence[str], contents: Iterable[Mapping[str, str
 
 def version_draft_save(
     *,
-    context: AuditContext,
+    actor: Actor,
     version: TemplateVersion,
     lock_version: int,
     channels: Sequence[str],
@@ -114,8 +118,8 @@ def version_draft_save(
     content cannot be stored: invalid schema, template syntax or injection, over-long content,
     broken Markdown. Other lint findings are returned to show, and block only submission.
     """
-    require_permission(context, Permission.TEMPLATE_EDIT)
-    require_same_organisation(context, version)
+    require_permission(actor, Permission.TEMPLATE_EDIT)
+    require_same_organisation(actor, version)
     if not channels:
         raise ContentInvalid({"channels": ["Choose at least one channel"]})
     cleaned = _clean_contents(channels, contents)
@@ -140,7 +144,7 @@ def version_draft_save(
         version.lock_version = current.lock_version
         findings = linting.lint_stored(current)
         audit_record(
-            context=context,
+            actor=actor,
             action="template.version.saved",
             target_type="template_version",
             target_id=str(current.id),
@@ -174,13 +178,11 @@ def next_number(version: TemplateVersion) -> tuple[int, int]:
     return base.major, top_minor + 1
 
 
-def version_submit(
-    *, context: AuditContext, version: TemplateVersion, acknowledged: Iterable[str] = ()
-) -> TemplateVersion:
+def version_submit(*, actor: Actor, version: TemplateVersion, acknowledged: Iterable[str] = ()) -> TemplateVersion:
     """Submit a draft for content review: no lint errors, every warning acknowledged (the
     acknowledgements are recorded), number and content hash fixed from here on."""
-    require_permission(context, Permission.TEMPLATE_EDIT)
-    require_same_organisation(context, version)
+    require_permission(actor, Permission.TEMPLATE_EDIT)
+    require_same_organisation(actor, version)
     acknowledged = set(acknowledged)
     with transaction.atomic():
         current = lock(version)
@@ -208,18 +210,18 @@ def version_submit(
                 key=linting.finding_key(warning),
                 code=warning.code,
                 message=linting.located(warning),
-                acknowledged_by=context.actor,
+                acknowledged_by=actor.staff_user,
             )
         if warnings:
             audit_record(
-                context=context,
+                actor=actor,
                 action="template.lint.acknowledged",
                 target_type="template_version",
                 target_id=str(current.id),
                 details={"codes": sorted({w.code for w in warnings}), "count": len(warnings)},
             )
         audit_record(
-            context=context,
+            actor=actor,
             action="template.version.submitted",
             target_type="template_version",
             target_id=str(current.id),
@@ -232,19 +234,19 @@ def version_submit(
     return current
 
 
-def version_withdraw(*, context: AuditContext, version: TemplateVersion) -> TemplateVersion:
+def version_withdraw(*, actor: Actor, version: TemplateVersion) -> TemplateVersion:
     """The author takes a submitted version back before anyone has reviewed it."""
-    require_permission(context, Permission.TEMPLATE_EDIT)
-    require_same_organisation(context, version)
+    require_permission(actor, Permission.TEMPLATE_EDIT)
+    require_same_organisation(actor, version)
     with transaction.atomic():
         current = lock(version)
         require_status(current, {VersionStatus.SUBMITTED}, "withdraw")
-        if current.author_id != context.actor.id:
+        if current.author_id != actor.user_id:
             raise TransitionRefused("Only the author can withdraw this version.")
         current.status = VersionStatus.WITHDRAWN
         current.save(update_fields=["status", "updated_at"])
         audit_record(
-            context=context,
+            actor=actor,
             action="template.version.withdrawn",
             target_type="template_version",
             target_id=str(current.id),

@@ -8,7 +8,6 @@ from django.db import connection, transaction
 from audit.models import AuditEvent, AuditEventImmutable
 from audit.services import (
     GENESIS_HASH,
-    AuditContext,
     AuditDetailsError,
     UnknownAuditAction,
     audit_chain_verify,
@@ -16,42 +15,43 @@ from audit.services import (
     event_hash,
 )
 from notifyadmin.accounts.roles import Role
+from notifyadmin.core.actor import Actor
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def context(make_staff, organisation):
+def actor(make_staff, organisation):
     user = make_staff(Role.AUDITOR)
-    return AuditContext(
-        actor=user,
-        actor_role=Role.AUDITOR,
+    return Actor.staff(
+        user=user,
+        role=Role.AUDITOR,
         organisation=organisation,
         sign_in_session_id="sid-1",
         correlation_id="corr-12345678",
     )
 
 
-def record(context, **overrides):
+def record(actor, **overrides):
     fields = {"action": "audit.exported", "target_type": "report", "target_id": "1", "details": {"n": 1}}
     fields.update(overrides)
-    return audit_record(context=context, **fields)
+    return audit_record(actor=actor, **fields)
 
 
-def test_events_form_a_hash_chain(context):
-    first = record(context)
-    second = record(context, reason="Investigation 42")
+def test_events_form_a_hash_chain(actor):
+    first = record(actor)
+    second = record(actor, reason="Investigation 42")
     assert first.previous_hash == GENESIS_HASH
     assert second.previous_hash == first.event_hash
     assert second.event_hash == event_hash(second)
-    assert second.actor_name == context.actor.display_name
+    assert second.actor_name == actor.user.display_name
     assert second.sign_in_session_id == "sid-1"
     assert second.correlation_id == "corr-12345678"
 
 
-def test_unregistered_actions_are_refused(context):
+def test_unregistered_actions_are_refused(actor):
     with pytest.raises(UnknownAuditAction, match=re.escape("'made.up' is not in audit.actions.ACTIONS")):
-        record(context, action="made.up")
+        record(actor, action="made.up")
     assert AuditEvent.objects.count() == 0
 
 
@@ -64,19 +64,19 @@ def test_unregistered_actions_are_refused(context):
         {"who": "a.person@example.com"},
     ],
 )
-def test_patient_identifiers_are_refused_in_details(context, details):
+def test_patient_identifiers_are_refused_in_details(actor, details):
     with pytest.raises(AuditDetailsError, match="must not contain patient identifiers"):
-        record(context, details=details)
+        record(actor, details=details)
     assert AuditEvent.objects.count() == 0
 
 
-def test_ids_with_long_digit_runs_are_not_mistaken_for_identifiers(context):
-    event = record(context, details={"staff_user_id": "5e0c1234-5678-4a1b-8123-456789012345", "key": "ab1234567890"})
+def test_ids_with_long_digit_runs_are_not_mistaken_for_identifiers(actor):
+    event = record(actor, details={"staff_user_id": "5e0c1234-5678-4a1b-8123-456789012345", "key": "ab1234567890"})
     assert event.details["staff_user_id"] == "5e0c1234-5678-4a1b-8123-456789012345"
 
 
-def test_the_orm_refuses_to_update_or_delete_events(context):
-    event = record(context)
+def test_the_orm_refuses_to_update_or_delete_events(actor):
+    event = record(actor)
     event.reason = "rewritten"
     with pytest.raises(AuditEventImmutable):
         event.save()
@@ -89,9 +89,9 @@ def test_the_orm_refuses_to_update_or_delete_events(context):
     assert AuditEvent.objects.get().reason == ""
 
 
-def test_an_event_is_rolled_back_with_the_change_it_records(context):
+def test_an_event_is_rolled_back_with_the_change_it_records(actor):
     with pytest.raises(RuntimeError), transaction.atomic():
-        record(context)
+        record(actor)
         raise RuntimeError("the change failed")
     assert AuditEvent.objects.count() == 0
 
@@ -118,8 +118,8 @@ def _tamper(sql: str, params: list) -> None:
         ("occurred_at", "2020-01-01 00:00:00+00:00"),
     ],
 )
-def test_altering_any_stored_event_breaks_the_chain_at_that_event(context, column, value):
-    events = [record(context) for _ in range(4)]
+def test_altering_any_stored_event_breaks_the_chain_at_that_event(actor, column, value):
+    events = [record(actor) for _ in range(4)]
     assert audit_chain_verify().ok
     _tamper(f"UPDATE audit_auditevent SET {column} = %s WHERE sequence = %s", [value, events[2].sequence])  # noqa: S608
     result = audit_chain_verify()
@@ -128,16 +128,16 @@ def test_altering_any_stored_event_breaks_the_chain_at_that_event(context, colum
     assert result.problem == "its content does not match its stored hash: the event was altered"
 
 
-def test_removing_an_event_breaks_the_chain_at_the_next(context):
-    events = [record(context) for _ in range(3)]
+def test_removing_an_event_breaks_the_chain_at_the_next(actor):
+    events = [record(actor) for _ in range(3)]
     _tamper("DELETE FROM audit_auditevent WHERE sequence = %s", [events[1].sequence])
     result = audit_chain_verify()
     assert result.first_failure.sequence == events[2].sequence
     assert "does not match" in result.problem
 
 
-def test_rehashing_an_altered_event_is_still_caught_by_the_next_link(context):
-    events = [record(context) for _ in range(3)]
+def test_rehashing_an_altered_event_is_still_caught_by_the_next_link(actor):
+    events = [record(actor) for _ in range(3)]
     forged = AuditEvent.objects.get(pk=events[1].pk)
     forged.reason = "forged"
     _tamper(
@@ -147,8 +147,8 @@ def test_rehashing_an_altered_event_is_still_caught_by_the_next_link(context):
     assert audit_chain_verify().first_failure.sequence == events[2].sequence
 
 
-def test_verify_command_names_the_first_failing_event(context, capsys):
-    events = [record(context) for _ in range(3)]
+def test_verify_command_names_the_first_failing_event(actor, capsys):
+    events = [record(actor) for _ in range(3)]
     call_command("verify_audit_chain")
     assert "Audit chain intact: 3 events verified." in capsys.readouterr().out
     _tamper("UPDATE audit_auditevent SET reason = 'x' WHERE sequence = %s", [events[1].sequence])
@@ -156,10 +156,10 @@ def test_verify_command_names_the_first_failing_event(context, capsys):
         call_command("verify_audit_chain")
 
 
-def test_postgresql_trigger_refuses_update_and_delete(require_postgresql, context):
+def test_postgresql_trigger_refuses_update_and_delete(require_postgresql, actor):
     from django.db import DatabaseError
 
-    event = record(context)
+    event = record(actor)
     connection.cursor().execute("SET CONSTRAINTS ALL IMMEDIATE")
     for sql in ("UPDATE audit_auditevent SET reason = 'x'", "DELETE FROM audit_auditevent"):
         with pytest.raises(DatabaseError, match="audit events are append-only"), transaction.atomic():

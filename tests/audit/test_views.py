@@ -9,8 +9,9 @@ import time_machine
 from django.db import transaction
 
 from audit.models import AuditEvent
-from audit.services import AuditContext, audit_record
+from audit.services import audit_record
 from notifyadmin.accounts.roles import Role
+from notifyadmin.core.actor import Actor
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,11 @@ pytestmark = pytest.mark.django_db
 def seed_event(*, organisation, actor=None, action="auth.signed_out", patient_ref="", when=None):
     with time_machine.travel(when or datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False), transaction.atomic():
         return audit_record(
-            context=AuditContext(actor=actor, organisation=organisation), action=action, patient_ref=patient_ref
+            actor=Actor.staff(user=actor, role="", organisation=organisation)
+            if actor
+            else Actor.system(name="tests", organisation=organisation),
+            action=action,
+            patient_ref=patient_ref,
         )
 
 
@@ -127,7 +132,7 @@ def test_export_streams_the_filtered_events_as_csv_and_is_audited(client_for, or
 def test_export_neutralises_spreadsheet_formulas(client_for, organisation):
     with transaction.atomic():
         audit_record(
-            context=AuditContext(organisation=organisation),
+            actor=Actor.system(name="tests", organisation=organisation),
             action="auth.signed_out",
             reason='=HYPERLINK("http://evil")',
         )

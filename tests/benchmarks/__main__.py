@@ -41,18 +41,19 @@ def main() -> None:
 
 def run() -> None:
     from audit.selectors import AuditFilter, audit_events_for_export
-    from audit.services import AuditContext, audit_chain_verify, audit_record
+    from audit.services import audit_chain_verify, audit_record
     from audit.views import _csv_rows
     from notifyadmin.accounts.models import Organisation
+    from notifyadmin.core.actor import Actor
 
     organisation = Organisation.objects.create(ods_code="RB1", name="Benchmark Trust")
-    context = AuditContext(organisation=organisation, actor_role="auditor", correlation_id="bench-0001")
+    actor = Actor.system(name="benchmark", organisation=organisation)
 
     def write_events() -> None:
         for index in range(EVENTS):
             with transaction.atomic():
                 audit_record(
-                    context=context,
+                    actor=actor,
                     action="auth.signed_out",
                     target_type="staff_user",
                     target_id=str(index),

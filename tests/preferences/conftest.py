@@ -2,9 +2,9 @@ from collections.abc import Callable
 
 import pytest
 
-from audit.services import AuditContext
 from notifyadmin.accounts.models import Organisation, StaffUser
 from notifyadmin.accounts.roles import Role
+from notifyadmin.core.actor import Actor
 from preferences.history import ChangeMeta
 from preferences.models import ChangeSource, ContactPoint, Patient
 from tests.preferences.factories import add_contact, make_patient
@@ -29,8 +29,8 @@ def desk_user(make_staff: Callable[..., StaffUser]) -> StaffUser:
 
 
 @pytest.fixture
-def desk_context(desk_user: StaffUser, organisation: Organisation) -> AuditContext:
-    return AuditContext(actor=desk_user, actor_role=Role.SERVICE_DESK, organisation=organisation)
+def desk_context(desk_user: StaffUser, organisation: Organisation) -> Actor:
+    return Actor.staff(user=desk_user, role=Role.SERVICE_DESK, organisation=organisation)
 
 
 @pytest.fixture

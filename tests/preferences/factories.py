@@ -3,7 +3,7 @@ preference grid and history exist as they would in real use."""
 
 import itertools
 
-from audit.services import AuditContext
+from notifyadmin.core.actor import Actor
 from preferences.history import ChangeMeta
 from preferences.models import ChangeSource, ContactPoint, Patient
 from preferences.nhs_number import synthetic_nhs_number
@@ -34,6 +34,6 @@ def add_contact(patient: Patient, kind: str, value: str, **fields: object) -> Co
         value=value,
         source=str(fields.pop("source", ContactPoint.Source.PATIENT)),
         meta=system_meta(),
-        context=AuditContext.system(client="tests", organisation=patient.organisation),
+        actor=Actor.system(name="tests", organisation=patient.organisation),
         **fields,  # type: ignore[arg-type]
     )

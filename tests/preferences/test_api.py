@@ -6,8 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from audit.services import AuditContext
 from notifyadmin.accounts.roles import Role
+from notifyadmin.core.actor import Actor
 from preferences.api_auth import api_client_create
 from preferences.models import ApiClient, Preference
 from preferences.selectors import patient_timeline
@@ -24,7 +24,7 @@ def api_key(organisation):
         organisation=organisation,
         name="SMS gateway",
         client_id="sms-gateway",
-        context=AuditContext.system(client="tests", organisation=organisation),
+        actor=Actor.system(name="tests", organisation=organisation),
     )
     return key
 

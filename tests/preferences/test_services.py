@@ -45,7 +45,7 @@ def test_a_change_is_recorded_once_with_actor_role_source_and_reason(patient, de
         expected_lock_version=patient.lock_version,
         cells={("prescriptions", "sms"): False},
         meta=desk_meta("Patient prefers letters"),
-        context=desk_context,
+        actor=desk_context,
     )
 
     rows = Preference.history.filter(patient_id=patient.id)
@@ -85,7 +85,7 @@ def test_a_change_without_reason_or_source_is_refused_and_nothing_saved(
             expected_lock_version=patient.lock_version,
             cells={("prescriptions", "sms"): False},
             meta=desk_meta(reason, source),
-            context=desk_context,
+            actor=desk_context,
         )
     assert str(raised.value) == message
     assert _allowed(patient, "prescriptions", "sms") is True
@@ -98,7 +98,7 @@ def test_closing_the_last_channel_of_a_critical_category_is_refused(patient, des
         expected_lock_version=patient.lock_version,
         cells={("appointments", "nhsapp"): False, ("appointments", "email"): False, ("appointments", "letter"): False},
         meta=desk_meta(),
-        context=desk_context,
+        actor=desk_context,
     )
     patient.refresh_from_db()
 
@@ -108,7 +108,7 @@ def test_closing_the_last_channel_of_a_critical_category_is_refused(patient, des
             expected_lock_version=patient.lock_version,
             cells={("appointments", "sms"): False, ("prescriptions", "sms"): False},
             meta=desk_meta(),
-            context=desk_context,
+            actor=desk_context,
         )
 
     assert str(raised.value) == (
@@ -122,7 +122,7 @@ def test_closing_the_last_channel_of_a_critical_category_is_refused(patient, des
 def test_non_critical_categories_may_close_every_channel(patient, desk_meta, desk_context):
     cells = {("prescriptions", channel): False for channel in ("nhsapp", "sms", "email", "letter")}
     preferences_change(
-        patient=patient, expected_lock_version=patient.lock_version, cells=cells, meta=desk_meta(), context=desk_context
+        patient=patient, expected_lock_version=patient.lock_version, cells=cells, meta=desk_meta(), actor=desk_context
     )
     assert not Preference.objects.filter(patient=patient, category="prescriptions", allowed=True).exists()
 
@@ -134,7 +134,7 @@ def test_a_stale_submission_is_refused_and_the_other_change_kept(patient, desk_m
         expected_lock_version=opened_at_version,
         cells={("prescriptions", "sms"): False},
         meta=desk_meta(),
-        context=desk_context,
+        actor=desk_context,
     )
 
     with pytest.raises(StaleChange):
@@ -143,7 +143,7 @@ def test_a_stale_submission_is_refused_and_the_other_change_kept(patient, desk_m
             expected_lock_version=opened_at_version,
             cells={("prescriptions", "email"): False},
             meta=desk_meta(),
-            context=desk_context,
+            actor=desk_context,
         )
 
     assert _allowed(patient, "prescriptions", "sms") is False
@@ -157,7 +157,7 @@ def test_nothing_changed_is_refused(patient, desk_meta, desk_context):
             expected_lock_version=patient.lock_version,
             cells={("appointments", "sms"): True},
             meta=desk_meta(),
-            context=desk_context,
+            actor=desk_context,
         )
 
 
@@ -169,7 +169,7 @@ def test_channel_order_must_be_a_permutation(patient, desk_meta, desk_context):
             cells={},
             channel_order=["sms", "sms", "email", "letter"],
             meta=desk_meta(),
-            context=desk_context,
+            actor=desk_context,
         )
 
 
@@ -182,7 +182,7 @@ def test_revert_makes_a_new_change_and_keeps_history(patient, desk_meta, desk_co
             cells={("prescriptions", "sms"): False},
             no_non_essential=True,
             meta=desk_meta("First"),
-            context=desk_context,
+            actor=desk_context,
         )
     point = patient_timeline(patient=patient)[0]
     with time_machine.travel(start + timedelta(days=2)):
@@ -192,7 +192,7 @@ def test_revert_makes_a_new_change_and_keeps_history(patient, desk_meta, desk_co
             expected_lock_version=patient.lock_version,
             cells={("prescriptions", "email"): False, ("prescriptions", "sms"): True},
             meta=desk_meta("Second"),
-            context=desk_context,
+            actor=desk_context,
         )
     rows_before = Preference.history.filter(patient_id=patient.id).count()
 
@@ -203,7 +203,7 @@ def test_revert_makes_a_new_change_and_keeps_history(patient, desk_meta, desk_co
             to=timeline_point(patient=patient, change_id=point.change_id),
             expected_lock_version=patient.lock_version,
             meta=desk_meta("Undo mistaken change"),
-            context=desk_context,
+            actor=desk_context,
         )
 
     assert _allowed(patient, "prescriptions", "sms") is False
@@ -226,11 +226,11 @@ def test_opt_out_closes_sms_but_keeps_a_critical_category_open_if_it_is_the_last
         expected_lock_version=patient.lock_version,
         cells={("screening", "nhsapp"): False, ("screening", "email"): False, ("screening", "letter"): False},
         meta=desk_meta(),
-        context=desk_context,
+        actor=desk_context,
     )
 
     kept = opt_out_record(
-        patient=patient, channel="sms", meta=desk_meta("STOP reply", "patient_sms_reply"), context=desk_context
+        patient=patient, channel="sms", meta=desk_meta("STOP reply", "patient_sms_reply"), actor=desk_context
     )
 
     assert kept == ["screening"]
@@ -248,7 +248,7 @@ def test_find_searches_only_the_organisation_and_audits_with_the_reason(patient,
             search_by="nhs_number",
             value="999 000 0018",
             reason="Patient phoned",
-            context=desk_context,
+            actor=desk_context,
         )
         == patient
     )
@@ -258,7 +258,7 @@ def test_find_searches_only_the_organisation_and_audits_with_the_reason(patient,
             search_by="email",
             value=EMAIL.upper(),
             reason="Patient phoned",
-            context=desk_context,
+            actor=desk_context,
         )
         == patient
     )
@@ -268,7 +268,7 @@ def test_find_searches_only_the_organisation_and_audits_with_the_reason(patient,
             search_by="mobile",
             value="07400 123456",
             reason="Patient phoned",
-            context=desk_context,
+            actor=desk_context,
         )
         == patient
     )
@@ -278,7 +278,7 @@ def test_find_searches_only_the_organisation_and_audits_with_the_reason(patient,
             search_by="nhs_number",
             value="9990000026",
             reason="Patient phoned",
-            context=desk_context,
+            actor=desk_context,
         )
         is None
     )
@@ -297,6 +297,6 @@ def test_find_needs_a_reason(patient, desk_context):
             search_by="nhs_number",
             value=NHS_NUMBER,
             reason=" ",
-            context=desk_context,
+            actor=desk_context,
         )
     assert not AuditEvent.objects.filter(action="patient.searched").exists()

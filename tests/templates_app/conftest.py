@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from django.utils import timezone
 
-from audit.services import AuditContext
 from notifyadmin.accounts.models import Organisation, StaffUser
 from notifyadmin.accounts.roles import Role
+from notifyadmin.core.actor import Actor
 from templates_app import services
 from templates_app.models import MessageTemplate, TemplateVersion, VersionStatus
 
@@ -26,8 +26,8 @@ BODY = "Your appointment is on {{ appointment_date }}. Call the clinic if you ca
 SMS_BODY = "Your appointment is on {{ appointment_date }}."
 
 
-def ctx(user: StaffUser, role: Role, organisation: Organisation) -> AuditContext:
-    return AuditContext(actor=user, actor_role=role, organisation=organisation)
+def ctx(user: StaffUser, role: Role, organisation: Organisation) -> Actor:
+    return Actor.staff(user=user, role=role, organisation=organisation)
 
 
 def contents(body: str = BODY, sms: str = SMS_BODY) -> list[dict[str, str]]:
@@ -53,23 +53,23 @@ def cso(make_staff) -> StaffUser:
 
 
 @pytest.fixture
-def as_designer(designer, organisation) -> AuditContext:
+def as_designer(designer, organisation) -> Actor:
     return ctx(designer, Role.CONTENT_DESIGNER, organisation)
 
 
 @pytest.fixture
-def as_designer2(designer2, organisation) -> AuditContext:
+def as_designer2(designer2, organisation) -> Actor:
     return ctx(designer2, Role.CONTENT_DESIGNER, organisation)
 
 
 @pytest.fixture
-def as_cso(cso, organisation) -> AuditContext:
+def as_cso(cso, organisation) -> Actor:
     return ctx(cso, Role.CLINICAL_SAFETY_OFFICER, organisation)
 
 
-def new_template(context: AuditContext, name: str = "Appointment booked") -> MessageTemplate:
+def new_template(actor: Actor, name: str = "Appointment booked") -> MessageTemplate:
     return services.template_create(
-        context=context,
+        actor=actor,
         name=name,
         purpose="appointments",
         sensitivity="routine",
@@ -90,7 +90,7 @@ def version_in(as_designer, as_designer2, as_cso) -> Callable[..., TemplateVersi
         template = new_template(as_designer, name)
         version = template.versions.get()
         services.version_draft_save(
-            context=as_designer,
+            actor=as_designer,
             version=version,
             lock_version=version.lock_version,
             channels=["nhsapp", "sms"],
@@ -99,23 +99,23 @@ def version_in(as_designer, as_designer2, as_cso) -> Callable[..., TemplateVersi
         )
         if status == VersionStatus.DRAFT:
             return TemplateVersion.objects.get(pk=version.pk)
-        version = services.version_submit(context=as_designer, version=version)
+        version = services.version_submit(actor=as_designer, version=version)
         if status == VersionStatus.WITHDRAWN:
-            return services.version_withdraw(context=as_designer, version=version)
+            return services.version_withdraw(actor=as_designer, version=version)
         if status == VersionStatus.CHANGES_REQUESTED:
             services.version_changes_request(
-                context=as_designer2, version=version, content_hash=version.content_hash, comments="Shorter"
+                actor=as_designer2, version=version, content_hash=version.content_hash, comments="Shorter"
             )
             return TemplateVersion.objects.get(pk=version.pk)
         if status == VersionStatus.SUBMITTED:
             return version
         version = services.version_content_approve(
-            context=as_designer2, version=version, content_hash=version.content_hash
+            actor=as_designer2, version=version, content_hash=version.content_hash
         )
         if status == VersionStatus.CONTENT_APPROVED:
             return version
         version = services.version_sign_off(
-            context=as_cso,
+            actor=as_cso,
             version=version,
             content_hash=version.content_hash,
             declaration_confirmed=True,
@@ -124,26 +124,24 @@ def version_in(as_designer, as_designer2, as_cso) -> Callable[..., TemplateVersi
         )
         if status == VersionStatus.SIGNED_OFF:
             return version
-        version = services.version_publish(context=as_designer, version=version)
+        version = services.version_publish(actor=as_designer, version=version)
         if status == VersionStatus.PUBLISHED:
             return version
         if status == VersionStatus.RETIRED:
-            return services.version_retire(context=as_designer, version=version)
+            return services.version_retire(actor=as_designer, version=version)
         if status == VersionStatus.SUPERSEDED:
-            draft = services.version_draft_create(context=as_designer, template=version.template)
-            draft = services.version_submit(context=as_designer, version=draft)
-            draft = services.version_content_approve(
-                context=as_designer2, version=draft, content_hash=draft.content_hash
-            )
+            draft = services.version_draft_create(actor=as_designer, template=version.template)
+            draft = services.version_submit(actor=as_designer, version=draft)
+            draft = services.version_content_approve(actor=as_designer2, version=draft, content_hash=draft.content_hash)
             draft = services.version_sign_off(
-                context=as_cso,
+                actor=as_cso,
                 version=draft,
                 content_hash=draft.content_hash,
                 declaration_confirmed=True,
                 hazards="HAZ-001",
                 authenticated_at=timezone.now(),
             )
-            services.version_publish(context=as_designer, version=draft)
+            services.version_publish(actor=as_designer, version=draft)
             return TemplateVersion.objects.get(pk=version.pk)
         raise AssertionError(status)
 

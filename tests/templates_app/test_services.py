@@ -27,13 +27,13 @@ def sign_off(context, version, **overrides):
         "authenticated_at": timezone.now(),
     }
     arguments.update(overrides)
-    return services.version_sign_off(context=context, version=version, **arguments)
+    return services.version_sign_off(actor=context, version=version, **arguments)
 
 
 def test_author_cannot_approve_their_own_content(version_in, as_designer):
     version = version_in(VersionStatus.SUBMITTED)
     with pytest.raises(services.TransitionRefused, match="You wrote this version, so another content designer"):
-        services.version_content_approve(context=as_designer, version=version, content_hash=version.content_hash)
+        services.version_content_approve(actor=as_designer, version=version, content_hash=version.content_hash)
 
 
 def test_content_approver_cannot_also_sign_off(version_in, designer2, organisation):
@@ -54,7 +54,7 @@ def test_author_cannot_sign_off(version_in, designer, organisation):
 def test_approval_is_bound_to_the_hash_seen(version_in, as_designer2):
     version = version_in(VersionStatus.SUBMITTED)
     with pytest.raises(services.TransitionRefused, match="The content changed after you opened it"):
-        services.version_content_approve(context=as_designer2, version=version, content_hash="0" * 64)
+        services.version_content_approve(actor=as_designer2, version=version, content_hash="0" * 64)
     assert TemplateVersion.objects.get(pk=version.pk).status == VersionStatus.SUBMITTED
 
 
@@ -86,7 +86,7 @@ def test_sign_off_records_the_review_and_audits(version_in, as_cso, cso):
 def test_request_changes_returns_a_new_draft_to_the_author(version_in, as_designer2, designer):
     version = version_in(VersionStatus.SUBMITTED)
     draft = services.version_changes_request(
-        context=as_designer2, version=version, content_hash=version.content_hash, comments="Say where to park."
+        actor=as_designer2, version=version, content_hash=version.content_hash, comments="Say where to park."
     )
     assert TemplateVersion.objects.get(pk=version.pk).status == VersionStatus.CHANGES_REQUESTED
     assert (draft.status, draft.author, draft.based_on_id, draft.author_comments) == (
@@ -111,9 +111,9 @@ def test_publishing_supersedes_the_previous_version_and_binds_the_new_one(versio
 
 def test_a_new_signed_off_version_is_not_used_until_published(version_in, as_designer, as_designer2, as_cso):
     published = version_in(VersionStatus.PUBLISHED)
-    draft = services.version_draft_create(context=as_designer, template=published.template)
-    draft = services.version_submit(context=as_designer, version=draft)
-    draft = services.version_content_approve(context=as_designer2, version=draft, content_hash=draft.content_hash)
+    draft = services.version_draft_create(actor=as_designer, template=published.template)
+    draft = services.version_submit(actor=as_designer, version=draft)
+    draft = services.version_content_approve(actor=as_designer2, version=draft, content_hash=draft.content_hash)
     sign_off(as_cso, draft)
     published.template.refresh_from_db()
     assert published.template.published_version_id == published.id
@@ -122,45 +122,45 @@ def test_a_new_signed_off_version_is_not_used_until_published(version_in, as_des
 def test_wording_change_is_minor_and_field_change_is_major(version_in, as_designer):
     published = version_in(VersionStatus.PUBLISHED)
     assert published.number == "1.0"
-    draft = services.version_draft_create(context=as_designer, template=published.template)
+    draft = services.version_draft_create(actor=as_designer, template=published.template)
     services.version_draft_save(
-        context=as_designer,
+        actor=as_designer,
         version=draft,
         lock_version=draft.lock_version,
         channels=["nhsapp", "sms"],
         schema=SCHEMA,
         contents=contents(body="Your appointment is on {{ appointment_date }}. Please arrive early."),
     )
-    assert services.version_submit(context=as_designer, version=draft).number == "1.1"
-    services.version_withdraw(context=as_designer, version=draft)
-    draft = services.version_draft_create(context=as_designer, template=published.template, based_on=published)
+    assert services.version_submit(actor=as_designer, version=draft).number == "1.1"
+    services.version_withdraw(actor=as_designer, version=draft)
+    draft = services.version_draft_create(actor=as_designer, template=published.template, based_on=published)
     schema = [
         *SCHEMA,
         {"name": "clinic", "type": "text", "max_length": 40, "personal_data": "low", "sample_value": "Eye clinic"},
     ]
     services.version_draft_save(
-        context=as_designer,
+        actor=as_designer,
         version=draft,
         lock_version=draft.lock_version,
         channels=["nhsapp", "sms"],
         schema=schema,
         contents=contents(body="Your {{ clinic }} appointment is on {{ appointment_date }}."),
     )
-    assert services.version_submit(context=as_designer, version=draft).number == "2.0"
+    assert services.version_submit(actor=as_designer, version=draft).number == "2.0"
 
 
 def test_channel_change_is_major(version_in, as_designer):
     published = version_in(VersionStatus.PUBLISHED)
-    draft = services.version_draft_create(context=as_designer, template=published.template)
+    draft = services.version_draft_create(actor=as_designer, template=published.template)
     services.version_draft_save(
-        context=as_designer,
+        actor=as_designer,
         version=draft,
         lock_version=draft.lock_version,
         channels=["nhsapp"],
         schema=SCHEMA,
         contents=contents(),
     )
-    assert services.version_submit(context=as_designer, version=draft).number == "2.0"
+    assert services.version_submit(actor=as_designer, version=draft).number == "2.0"
 
 
 @pytest.mark.parametrize("status", [s for s in VersionStatus if s != VersionStatus.DRAFT])
@@ -198,7 +198,7 @@ def test_second_save_with_a_stale_lock_is_refused(version_in, as_designer, as_de
     version = version_in(VersionStatus.DRAFT)
     opened_at = version.lock_version
     services.version_draft_save(
-        context=as_designer2,
+        actor=as_designer2,
         version=version,
         lock_version=opened_at,
         channels=["nhsapp", "sms"],
@@ -207,7 +207,7 @@ def test_second_save_with_a_stale_lock_is_refused(version_in, as_designer, as_de
     )
     with pytest.raises(services.StaleEdit) as stale:
         services.version_draft_save(
-            context=as_designer,
+            actor=as_designer,
             version=version,
             lock_version=opened_at,
             channels=["nhsapp", "sms"],
@@ -231,7 +231,7 @@ def test_unsafe_or_over_long_content_is_refused_at_its_field(version_in, as_desi
     version = version_in(VersionStatus.DRAFT)
     with pytest.raises(services.ContentInvalid) as invalid:
         services.version_draft_save(
-            context=as_designer,
+            actor=as_designer,
             version=version,
             lock_version=version.lock_version,
             channels=["nhsapp", "sms"],
@@ -258,7 +258,7 @@ def test_bad_schema_is_refused_at_its_field(version_in, as_designer):
     ]
     with pytest.raises(services.ContentInvalid) as invalid:
         services.version_draft_save(
-            context=as_designer,
+            actor=as_designer,
             version=version,
             lock_version=version.lock_version,
             channels=["nhsapp", "sms"],
@@ -272,7 +272,7 @@ def test_bad_schema_is_refused_at_its_field(version_in, as_designer):
 def test_lint_errors_block_submission(version_in, as_designer):
     version = version_in(VersionStatus.DRAFT)
     findings = services.version_draft_save(
-        context=as_designer,
+        actor=as_designer,
         version=version,
         lock_version=version.lock_version,
         channels=["nhsapp", "sms"],
@@ -281,7 +281,7 @@ def test_lint_errors_block_submission(version_in, as_designer):
     )
     assert "placeholder.undeclared" in {f.code for f in findings}
     with pytest.raises(services.TransitionRefused, match=r"Fix the 1 error\(s\) the checks found before submitting."):
-        services.version_submit(context=as_designer, version=version)
+        services.version_submit(actor=as_designer, version=version)
 
 
 def test_warnings_must_be_acknowledged_and_are_recorded(version_in, as_designer):
@@ -289,7 +289,7 @@ def test_warnings_must_be_acknowledged_and_are_recorded(version_in, as_designer)
 
     version = version_in(VersionStatus.DRAFT)
     findings = services.version_draft_save(
-        context=as_designer,
+        actor=as_designer,
         version=version,
         lock_version=version.lock_version,
         channels=["nhsapp", "sms"],
@@ -299,9 +299,9 @@ def test_warnings_must_be_acknowledged_and_are_recorded(version_in, as_designer)
     warnings = [f for f in findings if f.severity == "warning"]
     assert {"style.all_caps", "link.vague_text"} & {f.code for f in warnings}
     with pytest.raises(services.TransitionRefused, match="Acknowledge each warning before submitting"):
-        services.version_submit(context=as_designer, version=version)
+        services.version_submit(actor=as_designer, version=version)
     submitted = services.version_submit(
-        context=as_designer, version=version, acknowledged={finding_key(f) for f in warnings}
+        actor=as_designer, version=version, acknowledged={finding_key(f) for f in warnings}
     )
     assert submitted.status == VersionStatus.SUBMITTED
     assert LintAcknowledgement.objects.filter(version=version).count() == len(warnings)
@@ -311,7 +311,7 @@ def test_warnings_must_be_acknowledged_and_are_recorded(version_in, as_designer)
 def test_only_the_author_can_withdraw(version_in, designer2, organisation):
     version = version_in(VersionStatus.SUBMITTED)
     with pytest.raises(services.TransitionRefused, match=r"Only the author can withdraw this version\."):
-        services.version_withdraw(context=ctx(designer2, Role.CONTENT_DESIGNER, organisation), version=version)
+        services.version_withdraw(actor=ctx(designer2, Role.CONTENT_DESIGNER, organisation), version=version)
 
 
 def test_another_organisation_cannot_act(version_in, make_staff, other_organisation):
@@ -319,7 +319,7 @@ def test_another_organisation_cannot_act(version_in, make_staff, other_organisat
     outsider = make_staff(Role.CONTENT_DESIGNER, organisation=other_organisation)
     with pytest.raises(services.TransitionRefused, match="another organisation"):
         services.version_content_approve(
-            context=ctx(outsider, Role.CONTENT_DESIGNER, other_organisation),
+            actor=ctx(outsider, Role.CONTENT_DESIGNER, other_organisation),
             version=version,
             content_hash=version.content_hash,
         )

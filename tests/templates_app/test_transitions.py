@@ -10,16 +10,16 @@ from tests.templates_app.conftest import SCHEMA, contents, ctx
 
 
 def _submit(context, version):
-    return services.version_submit(context=context, version=version)
+    return services.version_submit(actor=context, version=version)
 
 
 def _withdraw(context, version):
-    return services.version_withdraw(context=context, version=version)
+    return services.version_withdraw(actor=context, version=version)
 
 
 def _edit(context, version):
     services.version_draft_save(
-        context=context,
+        actor=context,
         version=version,
         lock_version=version.lock_version,
         channels=["nhsapp", "sms"],
@@ -30,19 +30,19 @@ def _edit(context, version):
 
 
 def _approve(context, version):
-    return services.version_content_approve(context=context, version=version, content_hash=version.content_hash)
+    return services.version_content_approve(actor=context, version=version, content_hash=version.content_hash)
 
 
 def _request_changes(context, version):
     services.version_changes_request(
-        context=context, version=version, content_hash=version.content_hash, comments="Simpler"
+        actor=context, version=version, content_hash=version.content_hash, comments="Simpler"
     )
     return TemplateVersion.objects.get(pk=version.pk)
 
 
 def _sign_off(context, version):
     return services.version_sign_off(
-        context=context,
+        actor=context,
         version=version,
         content_hash=version.content_hash,
         declaration_confirmed=True,
@@ -52,11 +52,11 @@ def _sign_off(context, version):
 
 
 def _publish(context, version):
-    return services.version_publish(context=context, version=version)
+    return services.version_publish(actor=context, version=version)
 
 
 def _retire(context, version):
-    return services.version_retire(context=context, version=version)
+    return services.version_retire(actor=context, version=version)
 
 
 # name: (service, states it is allowed from, permission (or per-state), verb in the refusal, resulting state)

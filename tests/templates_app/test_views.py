@@ -163,9 +163,9 @@ def test_compare_highlights_changes(version_in, designer_client, as_designer):
     from tests.templates_app.conftest import SCHEMA, contents
 
     published = version_in(VersionStatus.PUBLISHED)
-    draft = services.version_draft_create(context=as_designer, template=published.template)
+    draft = services.version_draft_create(actor=as_designer, template=published.template)
     services.version_draft_save(
-        context=as_designer,
+        actor=as_designer,
         version=draft,
         lock_version=draft.lock_version,
         channels=["nhsapp", "sms"],

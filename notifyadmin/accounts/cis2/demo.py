@@ -1,8 +1,8 @@
 """Demo data: the CIS2 stand-in's suggested role mappings for the demo organisation."""
 
-from audit.services import AuditContext
 from notifyadmin.accounts.models import Cis2RoleMapping
 from notifyadmin.accounts.roles import Role
+from notifyadmin.core.actor import Actor
 from notifyadmin.core.demo import DemoContext
 
 
@@ -12,14 +12,14 @@ def seed(context: DemoContext) -> None:
 
     pairs = [(code, role) for code, role in SUGGESTED_ROLE_MAPPING.items()]
     pairs += [(code, role) for code, roles in SUGGESTED_COMBINED_ROLE_MAPPING.items() for role in roles]
-    audit_context = AuditContext.system(client="seed_demo", organisation=context.organisation)
+    seed_actor = Actor.system(name="seed_demo", organisation=context.organisation)
     for role_code, app_role in pairs:
         exists = Cis2RoleMapping.objects.filter(
             organisation=context.organisation, role_code=role_code, activity_code="", app_role=app_role
         ).exists()
         if not exists:
             role_mapping_create(
-                context=audit_context,
+                actor=seed_actor,
                 organisation=context.organisation,
                 role_code=role_code,
                 activity_code="",

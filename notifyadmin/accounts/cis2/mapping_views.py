@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from audit.services import AuditContext
 from notifyadmin.accounts.access import requires
+from notifyadmin.accounts.actors import actor_of
 from notifyadmin.accounts.cis2 import services
 from notifyadmin.accounts.cis2.forms import RoleMappingForm
 from notifyadmin.accounts.cis2.selectors import role_mappings_visible_to
@@ -42,7 +42,7 @@ def role_mapping_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.role_mapping_create(
-                context=AuditContext.from_request(request),
+                actor=actor_of(request),
                 organisation=request.organisation,  # type: ignore[attr-defined]
                 **form.cleaned_data,
             )
@@ -66,9 +66,7 @@ def role_mapping_edit(request: HttpRequest, mapping_id: str) -> HttpResponse:
     form = RoleMappingForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.role_mapping_change(
-                context=AuditContext.from_request(request), mapping=mapping, **form.cleaned_data
-            )
+            services.role_mapping_change(actor=actor_of(request), mapping=mapping, **form.cleaned_data)
         except services.RoleMappingError as error:
             form.add_error("role_code", str(error))
         else:
@@ -86,7 +84,7 @@ def role_mapping_delete(request: HttpRequest, mapping_id: str) -> HttpResponse:
         id=mapping_id,
     )
     if request.method == "POST":
-        services.role_mapping_delete(context=AuditContext.from_request(request), mapping=mapping)
+        services.role_mapping_delete(actor=actor_of(request), mapping=mapping)
         messages.success(request, "Role mapping removed.")
         return redirect("accounts:role-mapping-list")
     context = {"mapping": mapping, "role_label": Role(mapping.app_role).label}

@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
-from audit.services import CIS2_ROLE_SESSION_KEY, SIGN_IN_SESSION_KEY, AuditContext, audit_record
+from audit.services import audit_record
+from notifyadmin.accounts.actors import actor_of
 from notifyadmin.accounts.cis2.claims import Cis2Person
 from notifyadmin.accounts.cis2.selectors import app_roles_for
 from notifyadmin.accounts.cis2.tokens import Cis2Refused
@@ -25,6 +26,8 @@ from notifyadmin.accounts.models import (
 from notifyadmin.accounts.roles import Role
 from notifyadmin.accounts.selectors import organisation_get_by_ods
 from notifyadmin.accounts.services import organisation_ensure, role_assign, session_sign_in
+from notifyadmin.accounts.session_keys import CIS2_ROLE_SESSION_KEY, SIGN_IN_SESSION_KEY
+from notifyadmin.core.actor import Actor, ActorKind
 from notifyadmin.core.correlation import get_correlation_id
 
 ID_TOKEN_SESSION_KEY = "oidc_id_token"  # noqa: S105 (a session key name, not a secret)
@@ -43,17 +46,18 @@ class Cis2NoAccess(Cis2Refused):
         self.person = person
 
 
-def _request_context(
+def _sign_in_actor(
     request: HttpRequest,
     *,
     person: Cis2Person | None = None,
     user: StaffUser | None = None,
     organisation: Organisation | None = None,
     role: str = "",
-) -> AuditContext:
-    return AuditContext(
-        actor=user,
-        actor_role=role,
+) -> Actor:
+    return Actor(
+        kind=ActorKind.STAFF if user is not None else ActorKind.ANONYMOUS,
+        user=user,
+        role=role,
         organisation=organisation,
         sign_in_session_id=person.sid if person else "",
         cis2_uid=person.uid if person else "",
@@ -75,7 +79,7 @@ def sign_in_refusal_record(*, request: HttpRequest, reason: str, person: Cis2Per
     user = StaffUser.objects.filter(cis2_uid=person.uid).first() if person else None
     with transaction.atomic():
         audit_record(
-            context=_request_context(request, person=person, user=user, organisation=organisation),
+            actor=_sign_in_actor(request, person=person, user=user, organisation=organisation),
             action=action,
             target_type="staff_user" if user else "",
             target_id=str(user.id) if user else "",
@@ -116,7 +120,7 @@ def person_admit(*, request: HttpRequest, person: Cis2Person) -> tuple[StaffUser
             user.set_unusable_password()
             user.save()
             audit_record(
-                context=_request_context(request, person=person, user=user, organisation=organisation),
+                actor=_sign_in_actor(request, person=person, user=user, organisation=organisation),
                 action="staff.cis2.created",
                 target_type="staff_user",
                 target_id=str(user.id),
@@ -128,23 +132,23 @@ def person_admit(*, request: HttpRequest, person: Cis2Person) -> tuple[StaffUser
                     setattr(user, name, values[name])
                 user.save(update_fields=changed)
                 audit_record(
-                    context=_request_context(request, person=person, user=user, organisation=organisation),
+                    actor=_sign_in_actor(request, person=person, user=user, organisation=organisation),
                     action="staff.cis2.updated",
                     target_type="staff_user",
                     target_id=str(user.id),
                     details={"fields": changed},
                 )
-        context = _request_context(request, person=person, user=user, organisation=organisation)
+        actor = _sign_in_actor(request, person=person, user=user, organisation=organisation)
         for stale in RoleAssignment.objects.filter(user=user, organisation=organisation).exclude(role__in=roles):
             audit_record(
-                context=context,
+                actor=actor,
                 action="staff.role.removed",
                 target_type="role_assignment",
                 target_id=str(stale.id),
                 details={"role": stale.role, "source": "cis2"},
             )
             stale.delete()
-        assignments = [role_assign(user=user, organisation=organisation, role=role, context=context) for role in roles]
+        assignments = [role_assign(user=user, organisation=organisation, role=role, actor=actor) for role in roles]
     return user, assignments[0]
 
 
@@ -176,7 +180,7 @@ def stepup_complete(*, request: HttpRequest, person: Cis2Person, id_token: str) 
         request.session[AUTH_TIME_SESSION_KEY] = person.auth_time
         request.session[ID_TOKEN_SESSION_KEY] = id_token
         audit_record(
-            context=AuditContext.from_request(request),
+            actor=actor_of(request),
             action="auth.stepup.completed",
             target_type="staff_user",
             target_id=str(request.user.pk),
@@ -213,11 +217,13 @@ def backchannel_logout(*, request: HttpRequest, claims: dict) -> int:
             Cis2Session.objects.filter(id__in=[s.id for s in ended]).delete()
             for user in users or [None]:
                 audit_record(
-                    context=AuditContext(
-                        actor=user,
+                    actor=Actor(
+                        kind=ActorKind.SYSTEM,
+                        organisation=None,
+                        user=user,
                         sign_in_session_id=sid,
                         cis2_uid=(user.cis2_uid or "") if user else "",
-                        system_client="cis2",
+                        system_name="cis2",
                         correlation_id=getattr(request, "correlation_id", "") or get_correlation_id(),
                         ip_address=request.META.get("REMOTE_ADDR") or None,
                     ),
@@ -234,8 +240,10 @@ def backchannel_logout(*, request: HttpRequest, claims: dict) -> int:
 def backchannel_refusal_record(*, request: HttpRequest, reason: str) -> None:
     with transaction.atomic():
         audit_record(
-            context=AuditContext(
-                system_client="cis2",
+            actor=Actor(
+                kind=ActorKind.SYSTEM,
+                organisation=None,
+                system_name="cis2",
                 correlation_id=getattr(request, "correlation_id", "") or get_correlation_id(),
                 ip_address=request.META.get("REMOTE_ADDR") or None,
             ),
@@ -281,7 +289,7 @@ DUPLICATE_MESSAGE = "A mapping for this role code, activity code and app role al
 
 
 def role_mapping_create(
-    *, context: AuditContext, organisation: Organisation | None, role_code: str, activity_code: str, app_role: Role
+    *, actor: Actor, organisation: Organisation | None, role_code: str, activity_code: str, app_role: Role
 ) -> Cis2RoleMapping:
     with transaction.atomic():
         if _mapping_duplicate(
@@ -292,7 +300,7 @@ def role_mapping_create(
             organisation=organisation, role_code=role_code, activity_code=activity_code, app_role=app_role
         )
         audit_record(
-            context=context,
+            actor=actor,
             action="role_mapping.created",
             target_type="cis2_role_mapping",
             target_id=str(mapping.id),
@@ -302,7 +310,7 @@ def role_mapping_create(
 
 
 def role_mapping_change(
-    *, context: AuditContext, mapping: Cis2RoleMapping, role_code: str, activity_code: str, app_role: Role
+    *, actor: Actor, mapping: Cis2RoleMapping, role_code: str, activity_code: str, app_role: Role
 ) -> Cis2RoleMapping:
     with transaction.atomic():
         if _mapping_duplicate(
@@ -317,7 +325,7 @@ def role_mapping_change(
         mapping.role_code, mapping.activity_code, mapping.app_role = role_code, activity_code, app_role
         mapping.save(update_fields=["role_code", "activity_code", "app_role"])
         audit_record(
-            context=context,
+            actor=actor,
             action="role_mapping.changed",
             target_type="cis2_role_mapping",
             target_id=str(mapping.id),
@@ -326,10 +334,10 @@ def role_mapping_change(
     return mapping
 
 
-def role_mapping_delete(*, context: AuditContext, mapping: Cis2RoleMapping) -> None:
+def role_mapping_delete(*, actor: Actor, mapping: Cis2RoleMapping) -> None:
     with transaction.atomic():
         audit_record(
-            context=context,
+            actor=actor,
             action="role_mapping.deleted",
             target_type="cis2_role_mapping",
             target_id=str(mapping.id),

@@ -17,11 +17,11 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import View
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from audit.services import CIS2_ROLE_SESSION_KEY
 from notifyadmin.accounts.access import public, signed_in
 from notifyadmin.accounts.cis2 import provider, services
 from notifyadmin.accounts.cis2.backend import Cis2SignIn, cis2_setting
 from notifyadmin.accounts.cis2.tokens import Cis2Refused, logout_token_verify
+from notifyadmin.accounts.session_keys import CIS2_ROLE_SESSION_KEY
 
 logger = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from audit.services import AuditContext
 from notifyadmin.accounts.selectors import organisation_get_by_ods
+from notifyadmin.core.actor import Actor
 from preferences.api_auth import api_client_create
 from preferences.models import ApiClient
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             organisation=organisation,
             name=options["name"],
             client_id=options["client_id"],
-            context=AuditContext.system(client="create_api_client", organisation=organisation),
+            actor=Actor.system(name="create_api_client", organisation=organisation),
         )
         self.stdout.write("API key (shown once; store it in the client system's secret store):")
         self.stdout.write(key)
