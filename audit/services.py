@@ -58,7 +58,9 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event to the chain. Refuses unregistered actions and identifiers in details."""
     if not is_registered(action):
-        raise UnknownAuditAction(f"Audit action {action!r} is not in audit.actions.ACTIONS.")
+        raise UnknownAuditAction(
+            f"Audit action {action!r} is not registered: register it in its app's audit_actions (AppConfig.ready)."
+        )
     details = details or {}
     _check_details(details)
     user = actor.user

@@ -8,6 +8,25 @@ class PreferencesConfig(AppConfig):
     def ready(self) -> None:
         from simple_history.signals import pre_create_historical_record
 
+        from audit.actions import register_actions
+        from notifyadmin.accounts.roles import Permission
+        from notifyadmin.core.registry import HOME_CARDS, NAVIGATION, SEEDERS, HomeCard, NavItem, Seeder
+        from preferences.audit_actions import ACTIONS
+        from preferences.demo import seed
         from preferences.history import copy_change_meta
 
         pre_create_historical_record.connect(copy_change_meta, dispatch_uid="preferences.copy_change_meta")
+        register_actions(ACTIONS)
+        NAVIGATION.register(
+            "patients", NavItem("Find a patient", "preferences:patient-find", Permission.PATIENT_FIND), order=20
+        )
+        HOME_CARDS.register(
+            "patient-find",
+            HomeCard(
+                "Find a patient",
+                "Search by NHS number, mobile or email to see and change contact preferences.",
+                "preferences:patient-find",
+                Permission.PATIENT_FIND,
+            ),
+        )
+        SEEDERS.register("preferences", Seeder(seed), order=30)

@@ -1,18 +1,19 @@
 """Demo data for `make run`: one organisation and a member of staff for every role.
 
-Feature apps add their own seeders to SEEDERS (dotted paths of functions taking a DemoContext).
+Apps register their seeders (functions taking a DemoContext) in notifyadmin.core.registry.SEEDERS
+from AppConfig.ready, with an order that runs them after what they depend on.
 Every seeder must be safe to run twice.
 """
 
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.utils.module_loading import import_string
 
 from notifyadmin.accounts.models import Organisation, StaffUser
 from notifyadmin.accounts.roles import Role
 from notifyadmin.accounts.services import organisation_ensure, role_assign
 from notifyadmin.core.actor import Actor
+from notifyadmin.core.registry import SEEDERS
 
 DEMO_ODS_CODE = "RX1"
 DEMO_ORGANISATION_NAME = "Northfield Teaching Hospitals NHS Foundation Trust"
@@ -44,15 +45,6 @@ class DemoContext:
     people: dict[str, StaffUser] = field(default_factory=dict)
 
 
-# Feature apps append their seeders here, in dependency order.
-SEEDERS: list[str] = [
-    "notifyadmin.core.schedules.schedules_ensure_for_demo",
-    "templates_app.demo.seed",
-    "preferences.demo.seed",
-    "notifyadmin.accounts.cis2.demo.seed",
-]
-
-
 def seed_foundation(*, password: str) -> DemoContext:
     organisation = organisation_ensure(ods_code=DEMO_ODS_CODE, name=DEMO_ORGANISATION_NAME)
     context = DemoContext(organisation=organisation)
@@ -79,6 +71,6 @@ def seed_demo(*, password: str) -> DemoContext:
     if settings.NOTIFY_ENVIRONMENT == "production":
         raise RuntimeError("Demo data is never seeded in production.")
     context = seed_foundation(password=password)
-    for dotted in SEEDERS:
-        import_string(dotted)(context)
+    for seeder in SEEDERS:
+        seeder.seed(context)
     return context

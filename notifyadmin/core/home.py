@@ -1,7 +1,9 @@
-"""What each role sees first: a short summary and the pages they work in.
+"""What each role sees first: a short summary, their own work (panels) and the pages they
+work in (cards).
 
-Feature apps add their cards to HOME_CARDS; a card shows only if its page exists and the
-person's current role may open it.
+Apps register cards and panels from their AppConfig.ready (notifyadmin.core.registry); a card
+shows only if its page exists and the person's current role may open it; a panel only to
+roles it is for.
 """
 
 from dataclasses import dataclass
@@ -9,22 +11,15 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from notifyadmin.accounts.roles import Permission, Role, role_can
+from notifyadmin.accounts.roles import Role, role_can
+from notifyadmin.core.actor import Actor
+from notifyadmin.core.registry import HOME_CARDS, HOME_PANELS
 
 
 @dataclass(frozen=True)
 class RoleHome:
     title: str
     summary: str
-
-
-@dataclass(frozen=True)
-class HomeCard:
-    heading: str
-    description: str
-    url_name: str
-    permission: Permission
-    roles: frozenset[Role] | None = None  # None: every role the permission admits
 
 
 ROLE_HOMES: dict[Role, RoleHome] = {
@@ -42,37 +37,6 @@ ROLE_HOMES: dict[Role, RoleHome] = {
     Role.ADMINISTRATOR: RoleHome("Administration", "Manage organisations, staff roles and integrations."),
 }
 
-HOME_CARDS: list[HomeCard] = [
-    HomeCard(
-        "Audit trail", "Filter every recorded action and export it as CSV.", "audit:event-list", Permission.AUDIT_VIEW
-    ),
-    HomeCard(
-        "Verify the audit trail",
-        "Check that no recorded event has been altered or removed.",
-        "audit:verify",
-        Permission.AUDIT_VERIFY,
-    ),
-    HomeCard(
-        "Staff and roles",
-        "See who holds which role in your organisation.",
-        "accounts:staff-list",
-        Permission.STAFF_MANAGE,
-    ),
-    HomeCard(
-        "CIS2 role mappings",
-        "Choose which notifyadmin roles each CIS2 job role gives when staff sign in.",
-        "accounts:role-mapping-list",
-        Permission.ROLE_MAPPING_MANAGE,
-    ),
-    # Patients and preferences (preferences app)
-    HomeCard(
-        "Find a patient",
-        "Search by NHS number, mobile or email to see and change contact preferences.",
-        "preferences:patient-find",
-        Permission.PATIENT_FIND,
-    ),
-]
-
 
 def home_cards_for(request: HttpRequest) -> list[dict[str, str]]:
     role = getattr(request, "active_role", None)
@@ -86,3 +50,27 @@ def home_cards_for(request: HttpRequest) -> list[dict[str, str]]:
             continue
         cards.append({"heading": item.heading, "description": item.description, "href": href})
     return cards
+
+
+def home_panels_for(actor: Actor) -> list[dict[str, object]]:
+    """The actor's own work, panel by panel, for the role they are working in."""
+    panels: list[dict[str, object]] = []
+    for panel in HOME_PANELS:
+        if not actor.can(panel.permission) or (panel.roles is not None and actor.role not in panel.roles):
+            continue
+        action_href = ""
+        if panel.action_url_name:
+            try:
+                action_href = reverse(panel.action_url_name)
+            except NoReverseMatch:
+                action_href = ""
+        panels.append(
+            {
+                "heading": panel.heading,
+                "items": panel.items(actor),
+                "empty": panel.empty,
+                "action_text": panel.action_text if action_href else "",
+                "action_href": action_href,
+            }
+        )
+    return panels

@@ -1,34 +1,18 @@
-"""The header navigation: one list, each item shown only to roles that may use it."""
-
-from dataclasses import dataclass
+"""The header navigation: items registered by each app (notifyadmin.core.registry.NAVIGATION),
+each shown only to roles that may use it."""
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from notifyadmin.accounts.roles import Permission, role_can
-
-
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    url_name: str
-    permission: Permission
-
-
-NAV_ITEMS: list[NavItem] = [
-    NavItem("Home", "core:home", Permission.HOME_VIEW),
-    NavItem("Templates", "templates_app:template-list", Permission.TEMPLATE_VIEW),
-    NavItem("Find a patient", "preferences:patient-find", Permission.PATIENT_FIND),
-    NavItem("Audit trail", "audit:event-list", Permission.AUDIT_VIEW),
-    NavItem("Staff and roles", "accounts:staff-list", Permission.STAFF_MANAGE),
-]
+from notifyadmin.accounts.roles import role_can
+from notifyadmin.core.registry import NAVIGATION
 
 
 def nav_items_for(request: HttpRequest) -> list[dict[str, object]]:
     """Items for the NHS.UK header macro, for the role the person is working in."""
     role = getattr(request, "active_role", None)
     items: list[dict[str, object]] = []
-    for item in NAV_ITEMS:
+    for item in NAVIGATION:
         if not role_can(role, item.permission):
             continue
         try:

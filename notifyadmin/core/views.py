@@ -6,15 +6,17 @@ from django.views.decorators.cache import never_cache
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from notifyadmin.accounts.access import public, requires
+from notifyadmin.accounts.actors import actor_of
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.health import readiness
-from notifyadmin.core.home import ROLE_HOMES, home_cards_for
+from notifyadmin.core.home import ROLE_HOMES, home_cards_for, home_panels_for
 
 
 @requires(Permission.HOME_VIEW)
 def home(request: HttpRequest) -> HttpResponse:
     role_home = ROLE_HOMES[request.active_role]  # type: ignore[attr-defined]
-    return render(request, "core/home.jinja", {"home": role_home, "cards": home_cards_for(request)})
+    context = {"home": role_home, "panels": home_panels_for(actor_of(request)), "cards": home_cards_for(request)}
+    return render(request, "core/home.jinja", context)
 
 
 @public("liveness probe: says only that the process answers")
