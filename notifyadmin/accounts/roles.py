@@ -40,6 +40,13 @@ class Permission(StrEnum):
     PREFERENCE_CHANGE = "preference.change"
     # Held by API client systems (preferences.ApiClient), never by a staff role.
     PREFERENCE_API = "preference.api"
+    # Sending
+    MESSAGE_SEND = "message.send"
+    MESSAGE_SEND_TEST = "message.send_test"
+    KILL_SWITCH_MANAGE = "kill_switch.manage"
+    # Held by the system's own dispatcher and by client systems, never by a staff role.
+    MESSAGE_DISPATCH = "message.dispatch"
+    EVENT_SUBMIT = "event.submit"
     # Integration and access configuration
     ROLE_MAPPING_MANAGE = "role_mapping.manage"
     API_CLIENT_MANAGE = "api_client.manage"
@@ -66,6 +73,11 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.PATIENT_CONTACT_REVEAL: frozenset({Role.SERVICE_DESK}),
     Permission.PREFERENCE_CHANGE: frozenset({Role.SERVICE_DESK}),
     Permission.PREFERENCE_API: frozenset(),  # API clients only: see preferences.api_auth
+    Permission.MESSAGE_SEND: frozenset({Role.SERVICE_DESK}),
+    Permission.MESSAGE_SEND_TEST: frozenset({Role.CONTENT_DESIGNER, Role.CLINICAL_SAFETY_OFFICER}),
+    Permission.KILL_SWITCH_MANAGE: frozenset({Role.OPERATIONS}),
+    Permission.MESSAGE_DISPATCH: frozenset(),
+    Permission.EVENT_SUBMIT: frozenset(),
     Permission.ROLE_MAPPING_MANAGE: frozenset({Role.ADMINISTRATOR}),
     Permission.API_CLIENT_MANAGE: frozenset({Role.ADMINISTRATOR}),
 }

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "audit",
     "templates_app",
     "preferences",
+    "notifyadmin.sending",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +182,24 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# The send pipeline (notifyadmin/sending): batch size, leases, retries, rate and breaker.
+DISPATCH_BATCH_SIZE = env.int("DISPATCH_BATCH_SIZE", default=2000)
+DISPATCH_PASSES_PER_TASK = env.int("DISPATCH_PASSES_PER_TASK", default=50)
+DISPATCH_LEASE_SECONDS = env.int("DISPATCH_LEASE_SECONDS", default=120)
+DISPATCH_MAX_ATTEMPTS = env.int("DISPATCH_MAX_ATTEMPTS", default=8)
+DISPATCH_BACKOFF_BASE_SECONDS = env.float("DISPATCH_BACKOFF_BASE_SECONDS", default=2.0)
+DISPATCH_BACKOFF_CAP_SECONDS = env.float("DISPATCH_BACKOFF_CAP_SECONDS", default=300.0)
+# NHS Notify's gateway default is 1,200 requests a minute per application.
+DISPATCH_RATE_PER_SECOND = env.float("DISPATCH_RATE_PER_SECOND", default=20.0)
+DISPATCH_RATE_BURST = env.float("DISPATCH_RATE_BURST", default=20.0)
+DISPATCH_NUDGE_ENABLED = env.bool("DISPATCH_NUDGE_ENABLED", default=True)
+CIRCUIT_FAILURE_THRESHOLD = env.int("CIRCUIT_FAILURE_THRESHOLD", default=5)
+CIRCUIT_COOL_OFF_SECONDS = env.float("CIRCUIT_COOL_OFF_SECONDS", default=30.0)
+# Delivery callbacks: the key NHS Notify sends as x-api-key, and the application id that,
+# with it, keys the HMAC signature of each body.
+NOTIFY_CALLBACK_API_KEY = env.str("NOTIFY_CALLBACK_API_KEY", default="local-callback-key")
+NOTIFY_APPLICATION_ID = env.str("NOTIFY_APPLICATION_ID", default="local-application")
 
 # Readiness probes must answer quickly even when a dependency hangs.
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)

@@ -1,0 +1,280 @@
+"""The dispatcher: claims due messages in batches and moves them to NHS Notify, exactly once.
+
+One pass (`dispatch_once`):
+1. claim up to `limit` due messages (sending, with a lease and the next attempt number) and
+   commit, so two dispatchers never hold the same row;
+2. decide in bulk (prepare.py): not sent, deferred, or ready with its payload;
+3. cut the ready messages into batches per routing plan, record each batch (its reference and
+   its messages) and commit BEFORE calling the provider, so an attempt whose outcome is unknown
+   is retried as it was, never re-packed;
+4. right before each provider call, re-check the kill switches, the circuit breaker and the
+   rate limit;
+5. write the outcome back in bulk: accepted (with NHS Notify ids), rejected (not sent with the
+   reason), retry later (back to queued with backoff and full jitter, honouring Retry-After),
+   or outcome unknown (the batch is retried identically; 422 CM_DUPLICATE_REQUEST then means
+   the first attempt was accepted).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from notifyadmin.sending.dispatch import limits
+from notifyadmin.sending.dispatch.prepare import Prepared, prepare, stopped_by_kill_switch
+from notifyadmin.sending.dispatch.store import claim_due, transition_bulk
+from notifyadmin.sending.models import Message, OutboundBatch
+from notifyadmin.sending.providers import errors
+from notifyadmin.sending.providers.base import BatchRequest, MessageProvider, OutboundMessage
+from notifyadmin.sending.providers.batching import MessageTooLarge, batch_split
+from notifyadmin.sending.status import DeferReason, NotSentReason
+
+logger = logging.getLogger("notifyadmin.sending.dispatch")
+
+PROVIDER = "nhs_notify"
+
+
+@dataclass
+class DispatchResult:
+    claimed: int = 0
+    accepted: int = 0
+    not_sent: int = 0
+    deferred: int = 0
+    retrying: int = 0
+    unknown: int = 0
+    failed: int = 0
+
+
+def backoff(attempt: int, *, retry_after: float | None = None) -> dt.timedelta:
+    """Exponential backoff with full jitter, never sooner than the provider's Retry-After."""
+    ceiling = min(settings.DISPATCH_BACKOFF_CAP_SECONDS, settings.DISPATCH_BACKOFF_BASE_SECONDS * 2 ** max(attempt - 1, 0))
+    delay = random.uniform(0, ceiling)  # noqa: S311 (jitter, not security)
+    return dt.timedelta(seconds=max(delay, retry_after or 0.0))
+
+
+def dispatch_once(*, provider: MessageProvider, worker: str, limit: int | None = None) -> DispatchResult:
+    result = DispatchResult()
+    lease = dt.timedelta(seconds=settings.DISPATCH_LEASE_SECONDS)
+    if limits.circuit_is_open(PROVIDER):
+        return result
+    ids = claim_due(limit=limit or settings.DISPATCH_BATCH_SIZE, worker=worker, lease=lease)
+    result.claimed = len(ids)
+    if not ids:
+        return result
+    messages = list(
+        Message.objects.filter(id__in=ids).select_related("template", "template_version", "patient").order_by("id")
+    )
+    now = timezone.now()
+    prepared = prepare(messages, now=now)
+    _apply_verdicts(prepared, result)
+    batches = _record_batches(prepared, result)
+    for batch, outbound in batches:
+        _send(provider=provider, batch=batch, outbound=outbound, result=result)
+    return result
+
+
+def _apply_verdicts(prepared: Prepared, result: DispatchResult) -> None:
+    for (reason, detail), ids in prepared.not_sent.items():
+        result.not_sent += len(transition_bulk(ids=ids, transition="not_send", reason=reason, detail=detail))
+    for until, ids in prepared.deferred.items():
+        moved = transition_bulk(
+            ids=ids,
+            transition="defer",
+            reason=DeferReason.SEND_WINDOW,
+            detail=f"until {until.isoformat()}",
+            set_fields={"send_after": until, "lease_expires_at": None, "claimed_by": ""},
+        )
+        result.deferred += len(moved)
+
+
+def _record_batches(prepared: Prepared, result: DispatchResult) -> list[tuple[OutboundBatch, list[OutboundMessage]]]:
+    """Cut ready messages into batches per (organisation, routing plan) and record them."""
+    groups: dict[tuple[object, str], list[OutboundMessage]] = defaultdict(list)
+    planned: dict[str, list[str]] = {}
+    for message, outbound, channels in prepared.ready:
+        groups[(message.organisation_id, str(message.routing_plan_id))].append(outbound)
+        planned[str(message.id)] = channels
+    recorded: list[tuple[OutboundBatch, list[OutboundMessage]]] = []
+    too_large: list[str] = []
+    with transaction.atomic():
+        for (organisation_id, routing_plan_id), outbound in groups.items():
+            references: list[str] = []
+            for item in batch_split(
+                routing_plan_id=routing_plan_id,
+                messages=outbound,
+                batch_reference=lambda _index: references.append(str(uuid.uuid4())) or references[-1],
+            ):
+                if isinstance(item, MessageTooLarge):
+                    too_large.append(item.message_reference)
+                    continue
+                batch = OutboundBatch.objects.create(
+                    id=item.batch.message_batch_reference,
+                    organisation_id=organisation_id,
+                    routing_plan_id=routing_plan_id,
+                    message_count=len(item.batch.messages),
+                )
+                members = [m.message_reference for m in item.batch.messages]
+                Message.objects.filter(id__in=members).update(batch_id=batch.id)
+                recorded.append((batch, list(item.batch.messages)))
+        for batch, members_outbound in recorded:
+            for outbound_message in members_outbound:
+                channels = planned[outbound_message.message_reference]
+                Message.objects.filter(id=outbound_message.message_reference).update(planned_channels=channels)
+        if too_large:
+            result.not_sent += len(
+                transition_bulk(
+                    ids=too_large,
+                    transition="not_send",
+                    reason=NotSentReason.INVALID_PERSONALISATION,
+                    detail="The message is too large for NHS Notify.",
+                )
+            )
+    return recorded
+
+
+def _send(
+    *, provider: MessageProvider, batch: OutboundBatch, outbound: Sequence[OutboundMessage], result: DispatchResult
+) -> None:
+    ids = [m.message_reference for m in outbound]
+    # The last moment to stop: a kill switch set after the claim still holds.
+    members = list(Message.objects.filter(id__in=ids).only("id", "organisation_id", "template_id"))
+    stopped = {str(m.id) for m in stopped_by_kill_switch(members)}
+    if stopped:
+        result.not_sent += len(transition_bulk(ids=stopped, transition="not_send", reason=NotSentReason.KILL_SWITCH))
+        outbound = [m for m in outbound if m.message_reference not in stopped]
+        if not outbound:
+            OutboundBatch.objects.filter(id=batch.id).update(status=OutboundBatch.Status.REJECTED)
+            return
+        # The batch's membership changed before it was ever sent: record that.
+        OutboundBatch.objects.filter(id=batch.id).update(message_count=len(outbound))
+        Message.objects.filter(id__in=stopped).update(batch=None)
+    limits.rate_limit_wait(organisation_id=str(batch.organisation_id), provider=PROVIDER)
+    batch_send(provider=provider, batch=batch, outbound=outbound, result=result)
+
+
+def batch_send(
+    *, provider: MessageProvider, batch: OutboundBatch, outbound: Sequence[OutboundMessage], result: DispatchResult
+) -> None:
+    """Send one recorded batch (first attempt or an identical retry) and write the outcome."""
+    ids = [m.message_reference for m in outbound]
+    OutboundBatch.objects.filter(id=batch.id).update(attempts=batch.attempts + 1)
+    request = BatchRequest(
+        routing_plan_id=str(batch.routing_plan_id), message_batch_reference=str(batch.id), messages=tuple(outbound)
+    )
+    try:
+        accepted = provider.send_batch(batch=request)
+    except errors.DuplicateRequest:
+        # The first attempt was accepted; the NHS Notify ids arrive with the receipts.
+        limits.circuit_record(PROVIDER, ok=True)
+        _accepted(batch, ids, {}, result)
+    except errors.ProviderRejected as error:
+        limits.circuit_record(PROVIDER, ok=True)
+        _rejected(batch, ids, error, result)
+    except errors.RetryableProviderError as error:
+        limits.circuit_record(PROVIDER, ok=False)
+        if error.may_have_been_accepted:
+            _unknown(batch, ids, error, result)
+        else:
+            _retry_later(batch, ids, error, result)
+    except errors.ProviderError as error:
+        # Authentication or routing plan configuration: an operator must act; nothing was sent.
+        limits.circuit_record(PROVIDER, ok=False)
+        _retry_later(batch, ids, error, result)
+    else:
+        limits.circuit_record(PROVIDER, ok=True)
+        _accepted(batch, ids, dict(accepted.message_ids), result)
+
+
+def _accepted(batch: OutboundBatch, ids: list[str], notify_ids: dict[str, str], result: DispatchResult) -> None:
+    with transaction.atomic():
+        moved = transition_bulk(
+            ids=ids,
+            transition="accept",
+            set_fields={"lease_expires_at": None},
+            per_message={ref: {"notify_message_id": notify_ids[ref]} for ref in ids if ref in notify_ids},
+        )
+        OutboundBatch.objects.filter(id=batch.id).update(status=OutboundBatch.Status.ACCEPTED, last_error="")
+    result.accepted += len(moved)
+
+
+def _rejected(batch: OutboundBatch, ids: list[str], error: errors.ProviderRejected, result: DispatchResult) -> None:
+    """NHS Notify refused the request. Messages it named are not sent (with its reason); the
+    others were refused only for their company and go back to the queue (the batch was not
+    accepted, so sending them again in another batch cannot duplicate them)."""
+    by_reference = error.problems_by_reference
+    named = {ref for ref in by_reference if ref in set(ids)}
+    with transaction.atomic():
+        OutboundBatch.objects.filter(id=batch.id).update(
+            status=OutboundBatch.Status.REJECTED, last_error=error.summary[:300]
+        )
+        if not named:
+            named = set(ids)
+        for ref in named:
+            problems = by_reference.get(ref) or by_reference.get(None) or []
+            detail = "; ".join(filter(None, (p.code or p.title for p in problems))) or error.summary
+            transition_bulk(ids=[ref], transition="not_send", reason=NotSentReason.REJECTED, detail=detail[:300])
+        result.not_sent += len(named)
+        innocent = [ref for ref in ids if ref not in named]
+        if innocent:
+            Message.objects.filter(id__in=innocent).update(batch=None)
+            transition_bulk(
+                ids=innocent,
+                transition="requeue",
+                reason=DeferReason.RETRY,
+                detail="Sent again without the messages NHS Notify refused",
+                set_fields={"lease_expires_at": None, "claimed_by": ""},
+            )
+            result.retrying += len(innocent)
+
+
+def _retry_later(batch: OutboundBatch, ids: list[str], error: errors.ProviderError, result: DispatchResult) -> None:
+    """Nothing was accepted: back to the queue with backoff, or failed after the last attempt."""
+    attempts = dict(Message.objects.filter(id__in=ids).values_list("id", "attempt"))
+    exhausted = [ref for ref in ids if attempts.get(uuid.UUID(ref), 0) >= settings.DISPATCH_MAX_ATTEMPTS]
+    again = [ref for ref in ids if ref not in set(exhausted)]
+    with transaction.atomic():
+        OutboundBatch.objects.filter(id=batch.id).update(
+            status=OutboundBatch.Status.REJECTED, last_error=error.summary[:300]
+        )
+        Message.objects.filter(id__in=ids).update(batch=None)
+        if exhausted:
+            result.failed += len(
+                transition_bulk(ids=exhausted, transition="fail", reason="technical_failure", detail=error.summary)
+            )
+        if again:
+            max_attempt = max(attempts.values(), default=1)
+            until = timezone.now() + backoff(max_attempt, retry_after=error.retry_after)
+            result.retrying += len(
+                transition_bulk(
+                    ids=again,
+                    transition="requeue",
+                    reason=DeferReason.RETRY,
+                    detail=error.summary,
+                    set_fields={"send_after": until, "lease_expires_at": None, "claimed_by": ""},
+                )
+            )
+
+
+def _unknown(batch: OutboundBatch, ids: list[str], error: errors.ProviderError, result: DispatchResult) -> None:
+    """The provider may have accepted it: keep the batch and its messages together, and retry
+    the identical request later (batches_retry_due)."""
+    delay = backoff(batch.attempts + 1, retry_after=error.retry_after)
+    next_attempt = timezone.now() + delay
+    with transaction.atomic():
+        OutboundBatch.objects.filter(id=batch.id).update(
+            status=OutboundBatch.Status.UNKNOWN, next_attempt_at=next_attempt, last_error=error.summary[:300]
+        )
+        # Hold the lease past the retry so the reaper leaves them to the batch retry.
+        Message.objects.filter(id__in=ids).update(
+            lease_expires_at=next_attempt + dt.timedelta(seconds=settings.DISPATCH_LEASE_SECONDS)
+        )
+    result.unknown += len(ids)

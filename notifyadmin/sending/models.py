@@ -1,0 +1,203 @@
+"""The outbox: a message is a database row first, and Celery tasks only move rows forward.
+
+`Message.id` is the NHS Notify `messageReference`, so a retry can never be accepted twice.
+Every status change appends a `MessageEvent` in the same statement (see dispatch/store.py),
+so counters and dashboards can be kept incrementally from the events.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from notifyadmin.core.channels import Channel
+from notifyadmin.sending.status import MessageStatus
+
+
+class MessageSource(models.TextChoices):
+    MANUAL = "manual", "Sent by a member of staff"
+    TEST = "test", "Test sent by staff to themselves"
+    EVENT = "event", "Event from another system"
+    CAMPAIGN = "campaign", "Campaign"
+
+
+class Priority(models.IntegerChoices):
+    URGENT = 0, "Urgent"
+    NORMAL = 5, "Normal"
+    BULK = 9, "Bulk"
+
+
+class OutboundBatch(models.Model):
+    """One request to NHS Notify: its reference and its messages are fixed when it is made, so an
+    attempt whose outcome is unknown is retried exactly as it was (never re-packed)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Not yet sent"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        UNKNOWN = "unknown", "Outcome unknown: to be retried as it was"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # messageBatchReference
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    routing_plan_id = models.UUIDField()
+    single = models.BooleanField(default=False, help_text="Sent with the single-message endpoint.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    message_count = models.PositiveIntegerField()
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Batch {self.id}"
+
+
+class Message(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # messageReference
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey("preferences.Patient", on_delete=models.PROTECT, related_name="messages")
+    template = models.ForeignKey("templates_app.MessageTemplate", on_delete=models.PROTECT, related_name="+")
+    # Fixed at creation: the send renders exactly this version.
+    template_version = models.ForeignKey("templates_app.TemplateVersion", on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=30)
+    language = models.CharField(max_length=10, default="en")
+    personalisation = models.JSONField(default=dict, blank=True)
+    personalisation_purged_at = models.DateTimeField(null=True, blank=True)
+    # The channel plan: NHS Notify routing plan, and the channels it may use in the patient's order.
+    routing_plan_id = models.UUIDField()
+    channels = models.JSONField(default=list)
+    planned_channels = models.JSONField(default=list, blank=True, help_text="Channels decided at send time.")
+    sensitivity = models.CharField(max_length=20, default="routine")
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    send_after = models.DateTimeField()
+    source = models.CharField(max_length=10, choices=MessageSource.choices)
+    correlation_id = models.CharField(max_length=64, blank=True)
+    # Who or what authorised it.
+    authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    authorised_role = models.CharField(max_length=40, blank=True)
+    authorised_cis2_uid = models.CharField(max_length=64, blank=True)
+    authorised_session_id = models.CharField(max_length=128, blank=True)
+    authorised_system = models.CharField(max_length=100, blank=True)
+    reason = models.TextField(blank=True)
+    # Where it came from, for ordering and withdrawal (an appointment, a campaign...).
+    subject_type = models.CharField(max_length=40, blank=True)
+    subject_id = models.CharField(max_length=100, blank=True, db_index=True)
+    # Progress.
+    status = models.CharField(max_length=10, choices=MessageStatus.choices, default=MessageStatus.CREATED)
+    status_reason = models.CharField(max_length=40, blank=True)
+    status_detail = models.CharField(max_length=300, blank=True)
+    status_changed_at = models.DateTimeField()
+    attempt = models.PositiveSmallIntegerField(default=0)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    batch = models.ForeignKey(OutboundBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="messages")
+    notify_message_id = models.CharField(max_length=27, blank=True, db_index=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The dispatcher's claim: due queued rows, most urgent first.
+            models.Index(fields=["status", "priority", "send_after"], name="message_due"),
+            models.Index(fields=["patient", "-created_at"], name="message_patient_history"),
+            models.Index(fields=["status", "lease_expires_at"], name="message_lease"),
+            models.Index(fields=["organisation", "status"], name="message_org_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Message {self.id}"
+
+
+class MessageEvent(models.Model):
+    """Append-only: one row per status change or channel receipt of a message."""
+
+    id = models.BigAutoField(primary_key=True)
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="events")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    occurred_at = models.DateTimeField()
+    from_status = models.CharField(max_length=10, blank=True)
+    status = models.CharField(max_length=10, choices=MessageStatus.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
+    channel_status = models.CharField(max_length=30, blank=True)
+    supplier_status = models.CharField(max_length=30, blank=True)
+    reason = models.CharField(max_length=40, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+    attempt = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["organisation", "occurred_at"], name="message_event_org_time")]
+
+    def __str__(self) -> str:
+        return f"{self.status} at {self.occurred_at:%Y-%m-%d %H:%M:%S}"
+
+
+class KillSwitch(models.Model):
+    """Stops sends for an organisation, or for one template of it, until cleared. Set and cleared
+    by operations with step-up and a reason (audited); re-checked right before every provider call."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    template = models.ForeignKey(
+        "templates_app.MessageTemplate", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField()
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    clear_reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(cleared_at__isnull=True, template__isnull=True),
+                name="one_active_organisation_kill_switch",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "template"],
+                condition=models.Q(cleared_at__isnull=True, template__isnull=False),
+                name="one_active_template_kill_switch",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "Kill switch"
+
+
+class CallbackReceipt(models.Model):
+    """The idempotency key of every callback item processed, so repeats change nothing."""
+
+    idempotency_key = models.CharField(max_length=64, primary_key=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.idempotency_key
+
+
+class RateBucket(models.Model):
+    """A token bucket shared by every worker (dispatch/limits.py)."""
+
+    key = models.CharField(max_length=120, primary_key=True)
+    tokens = models.FloatField()
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ProviderState(models.Model):
+    """The circuit breaker of one provider, shared by every worker."""
+
+    provider = models.CharField(max_length=40, primary_key=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    opened_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.provider

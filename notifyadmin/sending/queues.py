@@ -1,0 +1,3 @@
+"""Queues of the send pipeline (registered in SendingConfig.ready)."""
+
+DISPATCH = "dispatch"

@@ -1,0 +1,72 @@
+"""The two decisions the dispatcher asks of the domain apps, and nothing more: the contact
+decision (preferences) and the rendering of the stored version (templates_app). The sending
+app re-implements neither; this module only adapts their answers to one message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from notifyadmin.sending.models import Message
+
+
+class RenderRefused(ValueError):
+    """The stored version does not render with the stored personalisation."""
+
+
+@dataclass(frozen=True)
+class ChannelPlan:
+    channels: tuple[str, ...]
+    reason_code: str = ""
+    detail: str = ""
+
+
+# Keys NHS Notify's free-text routing plans take, per channel.
+FREE_TEXT_KEYS = {"nhsapp": ("body",), "sms": ("sms_body",), "email": ("email_subject", "email_body")}
+
+
+def contact_decisions_for(messages: Sequence[Message]) -> dict[Any, ChannelPlan]:
+    """For each message: the channels it may use now, in the patient's order, or why none."""
+    from preferences.decisions import contact_decisions
+
+    plans: dict[Any, ChannelPlan] = {}
+    by_key: dict[tuple[str, tuple[str, ...]], list[Message]] = {}
+    for message in messages:
+        by_key.setdefault((message.category, tuple(message.channels)), []).append(message)
+    for (category, channels), group in by_key.items():
+        decisions = contact_decisions(patients=[m.patient for m in group], category=category, channels=list(channels))
+        for message in group:
+            decision = decisions[message.patient_id]
+            if decision.usable:
+                plans[message.id] = ChannelPlan(tuple(decision.usable))
+            else:
+                plans[message.id] = ChannelPlan((), decision.reason_code, decision.summary)
+    return plans
+
+
+def payload_for(message: Message, channels: Sequence[str]) -> dict[str, str]:
+    """The personalisation NHS Notify receives: the stored values, plus the rendered content of
+    each planned channel under the free-text routing plans' keys."""
+    from templates_app.rendering import PersonalisationInvalid, version_render
+
+    payload = {key: str(value) for key, value in message.personalisation.items()}
+    for channel in channels:
+        try:
+            rendered = version_render(
+                version=message.template_version, channel=channel, language=message.language, values=payload
+            )
+        except PersonalisationInvalid as error:
+            raise RenderRefused(str(error)) from error
+        if channel == "nhsapp":
+            payload["body"] = rendered.body
+        elif channel == "sms":
+            payload["sms_body"] = rendered.body
+        elif channel == "email":
+            payload["email_subject"] = rendered.subject
+            payload["email_body"] = rendered.body
+        elif channel == "letter":
+            payload["letter_body"] = rendered.body
+    return payload
