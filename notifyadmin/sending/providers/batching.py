@@ -9,7 +9,8 @@ Rules:
   (index → reference), a retry therefore resends identical batches with identical
   references, which NHS Notify de-duplicates.
 - A message too large to fit in a batch even on its own is reported as `MessageTooLarge`
-  in its place in the output, never silently dropped; the messages around it are batched.
+  as soon as it is met (before the batch that holds the messages around it), never
+  silently dropped; the messages around it are batched as usual.
 - Pure: no I/O, no clock.
 """
 
