@@ -1,6 +1,7 @@
 """The batch splitter: at most 45,000 messages and at most 5.2 MB encoded per batch, measured
 exactly on the bytes sent, in order, deterministic, and never dropping a message silently."""
 
+import itertools
 import json
 import random
 
@@ -116,7 +117,7 @@ def test_the_measured_size_is_the_size_sent_even_with_multibyte_text():
     # and nothing is lost or reordered
     assert [m.message_reference for part in parts for m in part.batch.messages] == [f"ref-{i}" for i in range(600)]
     # and each batch would have been full with the next message (no needless split)
-    for part, following in zip(parts, parts[1:], strict=False):
+    for part, following in itertools.pairwise(parts):
         assert part.encoded_bytes + 1 + _encoded(following.batch.messages[0]) > 20_000
 
 
