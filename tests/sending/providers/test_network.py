@@ -91,7 +91,7 @@ def test_a_read_timeout_after_sending_is_outcome_unknown():
 
 def test_a_connection_dropped_after_sending_is_outcome_unknown():
     # given a server that reads the request and hangs up without answering
-    with server(answer=True) as (port, received), pytest.raises(ProviderError) as raised:
+    with server(hang_up=True) as (port, received), pytest.raises(ProviderError) as raised:
         send(local_provider(port))
     assert received
     error = raised.value
