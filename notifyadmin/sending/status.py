@@ -60,7 +60,10 @@ class NotSentReason(models.TextChoices):
     KILL_SWITCH = "kill_switch", "Sending was stopped by a kill switch"
     TEMPLATE_NOT_PUBLISHED = "template_not_published", "The template version is no longer published"
     INVALID_PERSONALISATION = "invalid_personalisation", "The message's details did not fit the template"
-    NOT_A_TEST_RECIPIENT = "not_a_test_recipient", "Not a test recipient (this environment sends only to test recipients)"
+    NOT_A_TEST_RECIPIENT = (
+        "not_a_test_recipient",
+        "Not a test recipient (this environment sends only to test recipients)",
+    )
     REJECTED = "rejected", "NHS Notify refused the message"
     WITHDRAWN = "withdrawn", "Withdrawn before it was sent"
     SUPERSEDED = "superseded", "Superseded by a newer event"

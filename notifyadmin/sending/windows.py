@@ -11,9 +11,7 @@ from zoneinfo import ZoneInfo
 LONDON = ZoneInfo("Europe/London")
 
 
-def window_next_opening(
-    *, at: dt.datetime, start: dt.time, end: dt.time, any_time: bool = False
-) -> dt.datetime | None:
+def window_next_opening(*, at: dt.datetime, start: dt.time, end: dt.time, any_time: bool = False) -> dt.datetime | None:
     """None when `at` is inside the window (send now); otherwise the next opening, in UTC."""
     if any_time:
         return None

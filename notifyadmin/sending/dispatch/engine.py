@@ -56,7 +56,9 @@ class DispatchResult:
 
 def backoff(attempt: int, *, retry_after: float | None = None) -> dt.timedelta:
     """Exponential backoff with full jitter, never sooner than the provider's Retry-After."""
-    ceiling = min(settings.DISPATCH_BACKOFF_CAP_SECONDS, settings.DISPATCH_BACKOFF_BASE_SECONDS * 2 ** max(attempt - 1, 0))
+    ceiling = min(
+        settings.DISPATCH_BACKOFF_CAP_SECONDS, settings.DISPATCH_BACKOFF_BASE_SECONDS * 2 ** max(attempt - 1, 0)
+    )
     delay = random.uniform(0, ceiling)  # noqa: S311 (jitter, not security)
     return dt.timedelta(seconds=max(delay, retry_after or 0.0))
 

@@ -63,12 +63,30 @@ def transition_bulk(
     now = at or timezone.now()
     if connection.vendor == "postgresql":
         return _pg_transition(
-            id_list, target, sources, reason, detail, fields, per_message or {}, channel, channel_status,
-            supplier_status, now,
+            id_list,
+            target,
+            sources,
+            reason,
+            detail,
+            fields,
+            per_message or {},
+            channel,
+            channel_status,
+            supplier_status,
+            now,
         )
     return _generic_transition(
-        id_list, target, sources, reason, detail, fields, per_message or {}, channel, channel_status,
-        supplier_status, now,
+        id_list,
+        target,
+        sources,
+        reason,
+        detail,
+        fields,
+        per_message or {},
+        channel,
+        channel_status,
+        supplier_status,
+        now,
     )
 
 
