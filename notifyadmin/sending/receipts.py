@@ -52,7 +52,7 @@ def _new_keys(keys: Sequence[str]) -> set[str]:
         table = CallbackReceipt._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (idempotency_key, received_at) "
+                f"INSERT INTO {table} (idempotency_key, received_at) "  # noqa: S608 (table name from the model)
                 "SELECT k, now() FROM unnest(%s::text[]) AS k ON CONFLICT DO NOTHING RETURNING idempotency_key",
                 [list(keys)],
             )

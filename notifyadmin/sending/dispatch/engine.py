@@ -109,11 +109,8 @@ def _record_batches(prepared: Prepared, result: DispatchResult) -> list[tuple[Ou
     too_large: list[str] = []
     with transaction.atomic():
         for (organisation_id, routing_plan_id), outbound in groups.items():
-            references: list[str] = []
             for item in batch_split(
-                routing_plan_id=routing_plan_id,
-                messages=outbound,
-                batch_reference=lambda _index: references.append(str(uuid.uuid4())) or references[-1],
+                routing_plan_id=routing_plan_id, messages=outbound, batch_reference=_new_batch_reference
             ):
                 if isinstance(item, MessageTooLarge):
                     too_large.append(item.message_reference)
@@ -127,7 +124,7 @@ def _record_batches(prepared: Prepared, result: DispatchResult) -> list[tuple[Ou
                 members = [m.message_reference for m in item.batch.messages]
                 Message.objects.filter(id__in=members).update(batch_id=batch.id)
                 recorded.append((batch, list(item.batch.messages)))
-        for batch, members_outbound in recorded:
+        for _batch, members_outbound in recorded:
             for outbound_message in members_outbound:
                 channels = planned[outbound_message.message_reference]
                 Message.objects.filter(id=outbound_message.message_reference).update(planned_channels=channels)
@@ -141,6 +138,11 @@ def _record_batches(prepared: Prepared, result: DispatchResult) -> list[tuple[Ou
                 )
             )
     return recorded
+
+
+def _new_batch_reference(_index: int) -> str:
+    """Each recorded batch gets a fresh reference; retries reuse the recorded one."""
+    return str(uuid.uuid4())
 
 
 def _send(

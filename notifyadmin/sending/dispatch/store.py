@@ -113,6 +113,7 @@ def _pg_transition(
         assignments.append(f"{key} = COALESCE((v.vals ->> %s)::{_PG_TYPES[key]}, m.{key})")
         params.append(key)
     values = json.dumps({message_id: dict(vals) for message_id, vals in per_message.items()}, default=str)
+    # Table and column names come from the model and SETTABLE, never from input.
     sql = f"""
         WITH locked AS (
             SELECT id, status FROM {MESSAGE_TABLE}
@@ -133,7 +134,7 @@ def _pg_transition(
             SELECT id, organisation_id, %s, from_status, %s, %s, %s, %s, %s, %s, attempt FROM moved
         )
         SELECT id::text, from_status FROM moved
-    """
+    """  # noqa: S608
     head = [ids, sources, values]
     status_params = [target, reason, detail[:300], now]
     event_params = [now, target, channel, channel_status, supplier_status, reason, detail[:300]]
@@ -231,7 +232,7 @@ def claim_due(*, limit: int, worker: str, lease: dt.timedelta, now: dt.datetime 
                 SELECT id, organisation_id, %s, from_status, %s, '', '', '', '', '', attempt FROM moved
             )
             SELECT id::text FROM moved
-        """
+        """  # noqa: S608
         with connection.cursor() as cursor:
             cursor.execute(sql, [sources, now, limit, target, now, now + lease, worker, now, target])
             return [row[0] for row in cursor.fetchall()]
