@@ -8,9 +8,24 @@ class SendingConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.actions import register_actions
-        from notifyadmin.core.registry import QUEUES, Queue
+        from notifyadmin.accounts.roles import Permission
+        from notifyadmin.core.registry import HOME_CARDS, NAVIGATION, QUEUES, HomeCard, NavItem, Queue
         from notifyadmin.sending import queues
         from notifyadmin.sending.audit_actions import ACTIONS
 
         register_actions(ACTIONS)
         QUEUES.register(queues.DISPATCH, Queue(queues.DISPATCH, "Moving messages from the outbox to NHS Notify"))
+        NAVIGATION.register(
+            "kill-switches",
+            NavItem("Kill switches", "sending:kill-switch-list", Permission.KILL_SWITCH_MANAGE),
+            order=30,
+        )
+        HOME_CARDS.register(
+            "kill-switches",
+            HomeCard(
+                "Kill switches",
+                "Stop every message from your organisation, or one template's, until you clear it.",
+                "sending:kill-switch-list",
+                Permission.KILL_SWITCH_MANAGE,
+            ),
+        )

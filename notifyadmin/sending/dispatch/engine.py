@@ -30,8 +30,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifyadmin.sending.dispatch import limits
-from notifyadmin.sending.dispatch.prepare import Prepared, prepare, stopped_by_kill_switch
+from notifyadmin.sending.dispatch.prepare import Prepared, prepare
 from notifyadmin.sending.dispatch.store import claim_due, transition_bulk
+from notifyadmin.sending.kill_switches import stopped_by_kill_switch
 from notifyadmin.sending.models import Message, OutboundBatch
 from notifyadmin.sending.providers import errors
 from notifyadmin.sending.providers.base import BatchRequest, MessageProvider, OutboundMessage

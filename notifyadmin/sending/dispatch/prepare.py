@@ -23,7 +23,8 @@ from django.conf import settings
 
 from notifyadmin.core.safe_recipients import is_safe_test_recipient
 from notifyadmin.sending import seams
-from notifyadmin.sending.models import KillSwitch, Message
+from notifyadmin.sending.kill_switches import stopped_by_kill_switch
+from notifyadmin.sending.models import Message
 from notifyadmin.sending.providers.base import InvalidOutboundMessage, OutboundMessage
 from notifyadmin.sending.status import NotSentReason
 from notifyadmin.sending.windows import window_next_opening
@@ -37,26 +38,6 @@ class Prepared:
 
     def refuse(self, message: Message, reason: str, detail: str = "") -> None:
         self.not_sent[(reason, detail)].append(str(message.id))
-
-
-def active_kill_switches(organisation_ids: set[object]) -> tuple[set[str], set[str]]:
-    """(organisation ids stopped, template ids stopped): one query."""
-    organisations: set[str] = set()
-    templates: set[str] = set()
-    rows = KillSwitch.objects.filter(organisation_id__in=organisation_ids, cleared_at__isnull=True).values_list(
-        "organisation_id", "template_id"
-    )
-    for organisation_id, template_id in rows:
-        if template_id is None:
-            organisations.add(str(organisation_id))
-        else:
-            templates.add(str(template_id))
-    return organisations, templates
-
-
-def stopped_by_kill_switch(messages: Sequence[Message]) -> list[Message]:
-    organisations, templates = active_kill_switches({m.organisation_id for m in messages})
-    return [m for m in messages if str(m.organisation_id) in organisations or str(m.template_id) in templates]
 
 
 def prepare(messages: Sequence[Message], *, now: dt.datetime) -> Prepared:
