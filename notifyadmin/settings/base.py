@@ -194,6 +194,8 @@ DISPATCH_BACKOFF_CAP_SECONDS = env.float("DISPATCH_BACKOFF_CAP_SECONDS", default
 DISPATCH_RATE_PER_SECOND = env.float("DISPATCH_RATE_PER_SECOND", default=20.0)
 DISPATCH_RATE_BURST = env.float("DISPATCH_RATE_BURST", default=20.0)
 DISPATCH_NUDGE_ENABLED = env.bool("DISPATCH_NUDGE_ENABLED", default=True)
+# Personalisation (appointment details...) is kept this long, then purged; the record stays.
+PERSONALISATION_RETENTION_DAYS = env.int("PERSONALISATION_RETENTION_DAYS", default=90)
 CIRCUIT_FAILURE_THRESHOLD = env.int("CIRCUIT_FAILURE_THRESHOLD", default=5)
 CIRCUIT_COOL_OFF_SECONDS = env.float("CIRCUIT_COOL_OFF_SECONDS", default=30.0)
 # Delivery callbacks: the key NHS Notify sends as x-api-key, and the application id that,

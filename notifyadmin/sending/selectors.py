@@ -1,0 +1,92 @@
+"""Reads of the send pipeline: a patient's message history for the service desk.
+
+Every message to the patient, newest first, with its template and version, the channels
+tried, its status timeline (one query for the whole page) and, for anything not sent, why.
+Reading it is audited by the page, as every view of patient data is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+from notifyadmin.accounts.roles import Permission
+from notifyadmin.core.actor import Actor
+from notifyadmin.core.channels import channel_label
+from notifyadmin.sending.models import Message, MessageEvent
+from notifyadmin.sending.status import DeferReason, MessageStatus, NotSentReason
+
+PAGE_SIZE = 20
+REASON_LABELS: dict[str, str] = {**dict(NotSentReason.choices), **dict(DeferReason.choices)}
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    status: str = ""
+    template_id: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+@dataclass
+class MessageView:
+    message: Message
+    events: list[MessageEvent] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return MessageStatus(self.message.status).label
+
+    @property
+    def reason_label(self) -> str:
+        code = self.message.status_reason
+        return REASON_LABELS.get(code, code)
+
+    @property
+    def channels_tried(self) -> list[str]:
+        planned = self.message.planned_channels or self.message.channels
+        return [channel_label(channel) for channel in planned]
+
+
+def _messages_of(patient: Any, filters: HistoryFilter) -> QuerySet[Message]:
+    rows = Message.objects.filter(patient=patient).select_related("template", "template_version", "authorised_by")
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.template_id:
+        rows = rows.filter(template_id=filters.template_id)
+    if filters.since:
+        rows = rows.filter(created_at__date__gte=filters.since)
+    if filters.until:
+        rows = rows.filter(created_at__date__lte=filters.until)
+    return rows.order_by("-created_at", "-id")
+
+
+def message_history(*, actor: Actor, patient: Any, filters: HistoryFilter, page: int = 1) -> Page:
+    """One page of the patient's messages, each with its timeline, in a fixed number of queries."""
+    actor.require(Permission.PATIENT_VIEW)
+    actor.require_organisation(patient)
+    paginator = Paginator(_messages_of(patient, filters), PAGE_SIZE)
+    current = paginator.get_page(page)
+    events: dict[Any, list[MessageEvent]] = defaultdict(list)
+    for event in MessageEvent.objects.filter(message_id__in=[m.id for m in current.object_list]).order_by(
+        "occurred_at", "id"
+    ):
+        events[event.message_id].append(event)
+    current.object_list = [MessageView(message, events[message.id]) for message in current.object_list]
+    return current
+
+
+def message_history_all(*, actor: Actor, patient: Any) -> list[MessageView]:
+    """Every message, for a subject access request export."""
+    actor.require(Permission.PATIENT_VIEW)
+    actor.require_organisation(patient)
+    messages = list(_messages_of(patient, HistoryFilter()))
+    events: dict[Any, list[MessageEvent]] = defaultdict(list)
+    for event in MessageEvent.objects.filter(message__patient=patient).order_by("occurred_at", "id"):
+        events[event.message_id].append(event)
+    return [MessageView(message, events[message.id]) for message in messages]
