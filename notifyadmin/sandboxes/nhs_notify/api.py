@@ -108,6 +108,7 @@ class Endpoints:
                 nhs_number=recipient.get("nhsNumber"),
                 contact=recipient.get("contactDetails"),
                 created=created,
+                personalisation=attributes.get("personalisation"),
             )
         except BaseException:
             state.store.release(claim)
@@ -155,6 +156,7 @@ class Endpoints:
                     message["recipient"].get("contactDetails"),
                     created,
                     batch_id,
+                    message.get("personalisation"),
                 )
                 for message_id, reference, message in zip(message_ids, references, messages, strict=True)
             ]

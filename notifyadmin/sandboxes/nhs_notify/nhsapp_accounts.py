@@ -4,9 +4,13 @@ As the published sandbox: the ODS code is required (400 CM_INVALID_REQUEST "Miss
 and must look like one (letter + 5 digits, or letter-digit-letter-digit-letter, or X26;
 otherwise "Invalid ODS Code"); T00404 has no report (404), T00429 is rate limited (429),
 T00502 fails downstream (502); T00001 has several pages. Any other code has one page: the
-catalogue's test patients who have an NHS App account. A page past the last is 404
-"Report not found" (the published sandbox answers 400 for a page that is not a positive
-integer, with a detail the specification's enum does not allow; this one answers 404).
+catalogue's test patients who have an NHS App account. A page past the last, or one that is not
+a positive integer, is 404.
+
+The published sandbox says "Report not found" in its 404s (and answers 400 for a bad page
+number), but the endpoint's 404 in the specification refers to the generic NotFound schema,
+whose only allowed detail is "The resource at the requested URI was not found.": this sandbox
+follows the specification, which is what clients validate against.
 """
 
 import re
@@ -19,7 +23,6 @@ ODS_CODE = re.compile(r"^[A-Za-z]\d{5}$|^[A-Za-z]\d[A-Za-z]\d[A-Za-z]$")
 PAGINATED_ODS_CODE = "T00001"
 PAGINATED_PAGES = 3
 PAGE_SIZE = 3
-REPORT_NOT_FOUND = "Report not found"
 
 
 def _accounts() -> list[dict]:
@@ -37,7 +40,7 @@ def accounts_page(query: dict[str, str], url: str) -> dict:
     if ods_code == "T00502":
         raise ApiFailure(errors.bad_gateway())
     if ods_code == "T00404":
-        raise ApiFailure(errors.not_found(REPORT_NOT_FOUND))
+        raise ApiFailure(errors.not_found())
     if ods_code == "T00429":
         raise errors.failure_with_retry_after(
             errors.quota("This endpoint is currently receiving a high volume of requests and is being rate limited.")
@@ -49,7 +52,7 @@ def accounts_page(query: dict[str, str], url: str) -> dict:
     accounts = _accounts()
     last = PAGINATED_PAGES if ods_code == PAGINATED_ODS_CODE else 1
     if not 1 <= page <= last:
-        raise ApiFailure(errors.not_found(REPORT_NOT_FOUND))
+        raise ApiFailure(errors.not_found())
     if ods_code == PAGINATED_ODS_CODE:
         accounts = accounts[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     links = {

@@ -16,6 +16,11 @@ CREATED_DATE = "2022-01-01T00:00:00.000Z"
 PLAN_NAME = "routing-plan-name"
 
 
+# Longest content NHS Notify sends per channel (characters): an SMS is at most 6 fragments of 153.
+CONTENT_LIMITS = {NHSAPP: 5_000, SMS: 918, EMAIL: 100_000, LETTER: 15_000}
+_FIELD_CHANNELS = {"body": NHSAPP, "nhsapp_body": NHSAPP, "sms_body": SMS, "email_body": EMAIL}
+
+
 @dataclass(frozen=True)
 class RoutingPlan:
     id: str
@@ -23,6 +28,20 @@ class RoutingPlan:
     channels: tuple[str, ...]  # cascade order: primary channel first
     personalisation: tuple[str, ...] = ()  # keys a free-text plan needs
     name: str = PLAN_NAME
+
+    def personalisation_problem(self, personalisation: dict | None) -> str | None:
+        """Why a free-text message cannot be sent (NHS Notify accepts it, then fails it), or None."""
+        values = personalisation or {}
+        for key in self.personalisation:
+            value = values.get(key)
+            if not isinstance(value, str) or not value.strip():
+                return f"Failed reason: Personalisation field '{key}' is missing"
+            channel = _FIELD_CHANNELS.get(key)
+            if channel and len(value) > CONTENT_LIMITS[channel]:
+                return (
+                    f"Failed reason: Personalisation field '{key}' is longer than {CONTENT_LIMITS[channel]} characters"
+                )
+        return None
 
     def as_json(self) -> dict:
         return {"id": self.id, "name": self.name, "version": self.version, "createdDate": CREATED_DATE}

@@ -145,6 +145,8 @@ class SandboxState:
     @staticmethod
     def _prefer(request: Request, table: dict) -> None:
         factory = table.get(request.headers.get("prefer", "").strip())
+        if factory is errors.not_found and request.method == "POST":
+            factory = errors.no_such_routing_plan  # the 404 the specification gives the send endpoints
         if factory is not None:
             raise errors.failure_with_retry_after(factory())
 

@@ -196,6 +196,12 @@ class Simulation:
                 code, description = PDS_FAILURES[patient.pds]
                 self._message_final(record, "failed", stamp, message_items if emit else None, code, description)
                 return None
+            problem = (
+                record.plan.personalisation_problem(record.personalisation) if record.plan.personalisation else None
+            )
+            if problem is not None:
+                self._message_final(record, "failed", stamp, message_items if emit else None, None, problem)
+                return None
             record.channels = [
                 Channel(type=name, order=index + 1, timestamps={"created": stamp})
                 for index, name in enumerate(record.plan.channels)

@@ -57,6 +57,7 @@ class MessageRecord:
         "failure_code",
         "id",
         "nhs_number",
+        "personalisation",
         "phase",
         "plan",
         "reference",
@@ -73,6 +74,7 @@ class MessageRecord:
         contact: dict | None,
         created: str,
         batch_id: str | None = None,
+        personalisation: dict | None = None,
     ) -> None:
         self.id = id
         self.reference = reference
@@ -81,6 +83,7 @@ class MessageRecord:
         self.contact = contact
         self.created = created
         self.batch_id = batch_id
+        self.personalisation = personalisation
         self.status = "created"
         self.description: str | None = None
         self.failure_code: str | None = None
