@@ -132,3 +132,39 @@ def standin(tmp_path, client_key, receiver):
 def http() -> requests.Session:
     with requests.Session() as session:
         yield session
+
+
+# NHS Notify sandbox ------------------------------------------------------------------------------
+from notifyadmin.sandboxes.nhs_notify import SandboxConfig, Timings, start_sandbox  # noqa: E402
+
+from .nhs_notify_support import API_KEY, APPLICATION_ID, callback_receiver_start  # noqa: E402
+
+
+@pytest.fixture
+def notify_receiver():
+    received, server = callback_receiver_start()
+    yield received
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def notify(notify_receiver):
+    """A sandbox with instant timings whose callbacks go to notify_receiver."""
+    config = SandboxConfig(
+        timings=Timings(step=0),
+        callback_url=notify_receiver.url,
+        callback_api_key=API_KEY,
+        application_id=APPLICATION_ID,
+    )
+    running = start_sandbox(config, environ={})
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def notify_plain():
+    """A sandbox with instant timings and no callbacks."""
+    running = start_sandbox(SandboxConfig(timings=Timings(step=0)), environ={})
+    yield running
+    running.stop()
