@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from notifyadmin.core.safe_recipients import is_safe_test_recipient
+from notifyadmin.core.safe_recipients import is_safe_nhs_number
 from notifyadmin.sending import seams
 from notifyadmin.sending.kill_switches import stopped_by_kill_switch
 from notifyadmin.sending.models import Message
@@ -65,7 +65,7 @@ def prepare(messages: Sequence[Message], *, now: dt.datetime) -> Prepared:
         if not decision.channels:
             prepared.refuse(message, decision.reason_code, decision.detail)
             continue
-        if not production and not is_safe_test_recipient(nhs_number=message.patient.nhs_number):
+        if not production and not is_safe_nhs_number(message.patient.nhs_number):
             prepared.refuse(message, NotSentReason.NOT_A_TEST_RECIPIENT)
             continue
         try:
