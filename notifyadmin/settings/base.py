@@ -275,3 +275,19 @@ OIDC_AUTHENTICATE_CLASS = "notifyadmin.accounts.cis2.views.Cis2AuthenticationReq
 OIDC_TIMEOUT = CIS2_HTTP_TIMEOUT_SECONDS
 # CIS2 callbacks are not password attempts: django-axes must not count them against an IP address.
 AXES_WHITELIST_CALLABLE = "notifyadmin.accounts.cis2.views.axes_exempt"
+
+# --- NHS Notify provider (notifyadmin/sending/providers/) ---
+# Endpoints are checked against NOTIFY_ENVIRONMENT when the provider is built
+# (providers/environments.py). Empty URL: the environment's known URL.
+NOTIFY_API_BASE_URL = env.str("NOTIFY_API_BASE_URL", default="")
+NOTIFY_TOKEN_URL = env.str("NOTIFY_TOKEN_URL", default="")
+# Signed-JWT authentication (int, production): the API key, the PEM private key whose public
+# half is in the JWKS registered with NHS England, and that key's id (kid).
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_PRIVATE_KEY_PATH = env.str("NOTIFY_PRIVATE_KEY_PATH", default="")
+NOTIFY_KEY_ID = env.str("NOTIFY_KEY_ID", default="")
+NOTIFY_CONNECT_TIMEOUT_SECONDS = env.float("NOTIFY_CONNECT_TIMEOUT_SECONDS", default=3.05)
+NOTIFY_READ_TIMEOUT_SECONDS = env.float("NOTIFY_READ_TIMEOUT_SECONDS", default=10.0)
+NOTIFY_BATCH_READ_TIMEOUT_SECONDS = env.float("NOTIFY_BATCH_READ_TIMEOUT_SECONDS", default=60.0)
+# Connections kept per host: at least the number of threads a worker sends from.
+NOTIFY_HTTP_POOL_SIZE = env.int("NOTIFY_HTTP_POOL_SIZE", default=8)

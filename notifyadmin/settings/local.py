@@ -19,3 +19,6 @@ CIS2_PRIVATE_KEY_PATH = env.str("CIS2_PRIVATE_KEY_PATH", default=str(VAR_DIR / "
 CIS2_KEY_ID = env.str("CIS2_KEY_ID", default="notifyadmin-local-1")
 CIS2_POST_LOGOUT_REDIRECT_URI = env.str("CIS2_POST_LOGOUT_REDIRECT_URI", default="http://127.0.0.1:8000/")
 CIS2_CREATE_UNKNOWN_ORGANISATIONS = env.bool("CIS2_CREATE_UNKNOWN_ORGANISATIONS", default=True)
+
+# NHS Notify: the local sandbox (notifyadmin.sandboxes.nhs_notify), no authentication.
+NOTIFY_API_BASE_URL = env.str("NOTIFY_API_BASE_URL", default="http://127.0.0.1:8002")
