@@ -20,6 +20,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Templates", "templates_app:template-list", Permission.TEMPLATE_VIEW),
     NavItem("Find a patient", "preferences:patient-find", Permission.PATIENT_FIND),
     NavItem("Audit trail", "audit:event-list", Permission.AUDIT_VIEW),
+    NavItem("Safety case", "safety:case", Permission.SAFETY_CASE_VIEW),
     NavItem("Staff and roles", "accounts:staff-list", Permission.STAFF_MANAGE),
 ]
 

@@ -1,7 +1,7 @@
 """`python -m notifyadmin.safety`: check the hazard log's traceability and render the safety case.
 
-    python -m notifyadmin.safety render [--out var/safety-case] [--results PATH] [--no-pdf]
-    python -m notifyadmin.safety check
+python -m notifyadmin.safety render [--out var/safety-case] [--results PATH] [--no-pdf]
+python -m notifyadmin.safety check
 """
 
 from __future__ import annotations
@@ -28,19 +28,17 @@ def main(argv: list[str] | None = None) -> int:
             return _check()
         return _render(out=args.out, results=args.results, pdf=not args.no_pdf)
     except HazardLogError as error:
-        print(error, file=sys.stderr)  # noqa: T201 - a command-line tool
+        print(error, file=sys.stderr)
         return 1
 
 
 def _check() -> int:
     from notifyadmin.safety.traceability import marked_tests_index, traceability_problems
 
-    problems = traceability_problems(
-        hazards=hazard_log_load(), index=marked_tests_index(tests_dir=REPO_ROOT / "tests")
-    )
+    problems = traceability_problems(hazards=hazard_log_load(), index=marked_tests_index(tests_dir=REPO_ROOT / "tests"))
     for problem in problems:
-        print(problem, file=sys.stderr)  # noqa: T201
-    print(f"{len(problems)} traceability problems.")  # noqa: T201
+        print(problem, file=sys.stderr)
+    print(f"{len(problems)} traceability problems.")
     return 1 if problems else 0
 
 
@@ -50,14 +48,14 @@ def _render(*, out: Path, results: Path, pdf: bool) -> int:
 
     case = safety_case_build(results_path=results)
     written = safety_case_write(case=case, out_dir=out, pdf=pdf)
-    print(f"Safety case for notifyadmin {case.release.version} ({case.release.commit[:12]}):")  # noqa: T201
-    print(f"  {written.html}")  # noqa: T201
+    print(f"Safety case for notifyadmin {case.release.version} ({case.release.commit[:12]}):")
+    print(f"  {written.html}")
     if written.pdf:
-        print(f"  {written.pdf}")  # noqa: T201
+        print(f"  {written.pdf}")
     if not results.exists():
-        print(f"  No test results at {results}: every test shows as not run. Run `make test` first.")  # noqa: T201
+        print(f"  No test results at {results}: every test shows as not run. Run `make test` first.")
     for item in case.failing_controls:
-        print(f"  FAILING control {item.control.ref}: {item.control.summary}")  # noqa: T201
+        print(f"  FAILING control {item.control.ref}: {item.control.summary}")
     return 0
 
 

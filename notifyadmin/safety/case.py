@@ -113,8 +113,11 @@ def _evidence(control: Control, results: dict[str, object]) -> ControlEvidence:
     for node_id in control.tests:
         result = results.get(node_id)
         outcome = getattr(result, "outcome", NOT_RUN)
-        tests.append(TestEvidence(node_id, outcome if outcome in (PASSED, FAILED, SKIPPED) else NOT_RUN,
-                                  getattr(result, "run_at", "")))
+        tests.append(
+            TestEvidence(
+                node_id, outcome if outcome in (PASSED, FAILED, SKIPPED) else NOT_RUN, getattr(result, "run_at", "")
+            )
+        )
     evidence = tuple(tests)
     return ControlEvidence(control, evidence, control_result(control=control, tests=evidence))
 

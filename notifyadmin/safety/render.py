@@ -25,9 +25,7 @@ class RenderedCase:
 
 
 def _environment() -> Environment:
-    return Environment(  # noqa: S701 - autoescape is on
-        loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=StrictUndefined
-    )
+    return Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=StrictUndefined)
 
 
 def safety_case_html(*, case: SafetyCase) -> str:

@@ -33,26 +33,24 @@ class MarkedTests:
     problems: list[str] = field(default_factory=list)
 
 
-def _is_hazard_marker(node: ast.expr) -> bool:
-    # pytest.mark.hazard(...) or mark.hazard(...)
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == MARKER
-        and isinstance(node.func.value, ast.Attribute | ast.Name)
-        and (getattr(node.func.value, "attr", None) or getattr(node.func.value, "id", None)) == "mark"
-    )
+def _hazard_marker(node: ast.expr) -> ast.Call | None:
+    """The call when `node` is pytest.mark.hazard(...) or mark.hazard(...), else None."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == MARKER):
+        return None
+    owner = node.func.value
+    name = owner.attr if isinstance(owner, ast.Attribute) else owner.id if isinstance(owner, ast.Name) else None
+    return node if name == "mark" else None
 
 
 def _marker_ids(nodes: Iterable[ast.expr], where: str, problems: list[str]) -> set[str]:
     ids: set[str] = set()
     for node in nodes:
-        if not _is_hazard_marker(node):
+        call = _hazard_marker(node)
+        if call is None:
             continue
-        assert isinstance(node, ast.Call)
-        if not node.args:
-            problems.append(f"{where}: @pytest.mark.hazard() names no hazard: give its id, e.g. \"HAZ-001\"")
-        for arg in node.args:
+        if not call.args:
+            problems.append(f'{where}: @pytest.mark.hazard() names no hazard: give its id, e.g. "HAZ-001"')
+        for arg in call.args:
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                 ids.add(arg.value)
             else:
