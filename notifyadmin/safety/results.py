@@ -29,6 +29,10 @@ NOT_RUN = "not run"
 _PARAMETERS = re.compile(r"\[.*\]$")
 
 
+class ResultsUnreadable(ValueError):
+    """The results file exists but is not a results record."""
+
+
 @dataclass(frozen=True)
 class TestResult:
     __test__ = False  # not a pytest test class
@@ -89,8 +93,10 @@ def results_read(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {"format": 1, "updated_at": None, "tests": {}}
     except json.JSONDecodeError as error:
-        raise ValueError(f"{path} is not valid JSON ({error}): delete it and run the tests again") from error
-    return data if isinstance(data, dict) else {"format": 1, "updated_at": None, "tests": {}}
+        raise ResultsUnreadable(f"{path} is not valid JSON ({error}): delete it and run the tests again") from error
+    if not isinstance(data, dict) or not isinstance(data.get("tests", {}), dict):
+        raise ResultsUnreadable(f"{path} is not a test results record: delete it and run the tests again")
+    return data
 
 
 def results_write(path: Path, data: Mapping[str, Any]) -> None:

@@ -7,8 +7,11 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from notifyadmin.safety.hazard_log import REPO_ROOT
 from notifyadmin.safety.results import (
+    ResultsUnreadable,
     base_node_id,
     case_outcome,
     combine_cases,
@@ -127,3 +130,10 @@ def test_the_plugin_records_every_marked_test_across_xdist_workers(tmp_path):
         "test_small.py::test_marked_passing": ("passed", ["HAZ-002"], {"passed": 1, "failed": 0, "skipped": 0}),
         "test_small.py::test_marked_skipped": ("skipped", ["HAZ-002"], {"passed": 0, "failed": 0, "skipped": 1}),
     }
+
+
+def test_a_damaged_results_file_is_refused_with_what_to_do(tmp_path):
+    path = tmp_path / "results.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ResultsUnreadable, match=r"is not valid JSON .*: delete it and run the tests again"):
+        results_read(path)
