@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "audit",
     "templates_app",
     "preferences",
+    "notifyadmin.safety",
 ]
 
 MIDDLEWARE = [
