@@ -52,3 +52,8 @@ clean: ## Remove the local database, broker files and installed dependencies
 	rm -rf $(VENV) node_modules var staticfiles
 
 .PHONY: help install setup run test lint bench clean
+
+safety-case: $(STAMP) ## Clinical safety case (HTML and PDF) in var/safety-case/, from the hazard log and the latest test results
+	$(BIN)/python -m notifyadmin.safety render --out var/safety-case
+
+.PHONY: safety-case

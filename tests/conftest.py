@@ -12,6 +12,9 @@ from notifyadmin.accounts.roles import Role
 from tests.factories import OrganisationFactory, RoleAssignmentFactory, StaffUserFactory
 from tests.services import missing_service
 
+# Records hazard-marked tests' outcomes for the safety case (docs/safety.md).
+pytest_plugins = ["tests.safety_results_plugin"]
+
 
 @pytest.fixture
 def organisation(db: None) -> Organisation:

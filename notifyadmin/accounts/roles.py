@@ -50,6 +50,8 @@ class Permission(StrEnum):
     # Integration and access configuration
     ROLE_MAPPING_MANAGE = "role_mapping.manage"
     API_CLIENT_MANAGE = "api_client.manage"
+    # Clinical safety case
+    SAFETY_CASE_VIEW = "safety_case.view"
 
 
 _ALL = frozenset(Role)
@@ -80,6 +82,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.EVENT_SUBMIT: frozenset(),
     Permission.ROLE_MAPPING_MANAGE: frozenset({Role.ADMINISTRATOR}),
     Permission.API_CLIENT_MANAGE: frozenset({Role.ADMINISTRATOR}),
+    Permission.SAFETY_CASE_VIEW: frozenset({Role.CLINICAL_SAFETY_OFFICER, Role.AUDITOR}),
 }
 
 

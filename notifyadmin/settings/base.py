@@ -35,7 +35,11 @@ INSTALLED_APPS = [
     "audit",
     "templates_app",
     "preferences",
+<<<<<<< HEAD
     "notifyadmin.sending",
+=======
+    "notifyadmin.safety",
+>>>>>>> main
 ]
 
 MIDDLEWARE = [

@@ -38,6 +38,7 @@ def record(actor, **overrides):
     return audit_record(actor=actor, **fields)
 
 
+@pytest.mark.hazard("HAZ-013")
 def test_events_form_a_hash_chain(actor):
     first = record(actor)
     second = record(actor, reason="Investigation 42")
@@ -55,6 +56,7 @@ def test_unregistered_actions_are_refused(actor):
     assert AuditEvent.objects.count() == 0
 
 
+@pytest.mark.hazard("HAZ-014")
 @pytest.mark.parametrize(
     "details",
     [
@@ -75,6 +77,7 @@ def test_ids_with_long_digit_runs_are_not_mistaken_for_identifiers(actor):
     assert event.details["staff_user_id"] == "5e0c1234-5678-4a1b-8123-456789012345"
 
 
+@pytest.mark.hazard("HAZ-013")
 def test_the_orm_refuses_to_update_or_delete_events(actor):
     event = record(actor)
     event.reason = "rewritten"
@@ -89,6 +92,7 @@ def test_the_orm_refuses_to_update_or_delete_events(actor):
     assert AuditEvent.objects.get().reason == ""
 
 
+@pytest.mark.hazard("HAZ-013")
 def test_an_event_is_rolled_back_with_the_change_it_records(actor):
     with pytest.raises(RuntimeError), transaction.atomic():
         record(actor)
@@ -107,6 +111,7 @@ def _tamper(sql: str, params: list) -> None:
             cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
 
 
+@pytest.mark.hazard("HAZ-013")
 @pytest.mark.parametrize(
     "column, value",
     [
@@ -128,6 +133,7 @@ def test_altering_any_stored_event_breaks_the_chain_at_that_event(actor, column,
     assert result.problem == "its content does not match its stored hash: the event was altered"
 
 
+@pytest.mark.hazard("HAZ-013")
 def test_removing_an_event_breaks_the_chain_at_the_next(actor):
     events = [record(actor) for _ in range(3)]
     _tamper("DELETE FROM audit_auditevent WHERE sequence = %s", [events[1].sequence])
@@ -156,6 +162,7 @@ def test_verify_command_names_the_first_failing_event(actor, capsys):
         call_command("verify_audit_chain")
 
 
+@pytest.mark.hazard("HAZ-013")
 def test_postgresql_trigger_refuses_update_and_delete(require_postgresql, actor):
     from django.db import DatabaseError
 

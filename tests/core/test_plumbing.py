@@ -36,6 +36,7 @@ def test_every_log_line_is_json_with_the_correlation_id(client, caplog):
         assert "correlation_id" in line
 
 
+@pytest.mark.hazard("HAZ-014")
 def test_request_log_names_the_route_not_the_query_string(client, caplog, client_for):
     from notifyadmin.accounts.roles import Role
 
@@ -55,6 +56,7 @@ def test_readyz_is_ready_when_database_and_broker_answer(client):
     assert response.json() == {"status": "ready", "checks": {"database": "ok", "broker": "ok"}}
 
 
+@pytest.mark.hazard("HAZ-012")
 @override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0", READINESS_TIMEOUT_SECONDS=0.5)
 def test_readyz_answers_503_when_the_broker_is_unreachable(client):
     response = client.get("/readyz")
@@ -64,6 +66,7 @@ def test_readyz_answers_503_when_the_broker_is_unreachable(client):
     assert response.json()["checks"]["broker"].startswith("failed: ")
 
 
+@pytest.mark.hazard("HAZ-012")
 def test_metrics_are_in_prometheus_text_format(client):
     client.get("/healthz")
     response = client.get("/metrics")

@@ -76,6 +76,7 @@ def test_read_by_opaque_id(patient, api):
     assert api.get(f"/api/v1/preferences/patients/{patient.id}/").json()["patient_id"] == str(patient.id)
 
 
+@pytest.mark.hazard("HAZ-001")
 def test_another_organisations_patient_is_not_found(api, other_organisation):
     theirs = make_patient(organisation=other_organisation, nhs_number="9990000026")
     response = api.post(LOOKUP, {"nhs_number": "9990000026"}, content_type="application/json")
@@ -139,6 +140,7 @@ def test_changes_need_an_idempotency_key_and_a_reason(patient, api):
     assert response.status_code == 400 and "reason" in response.json()
 
 
+@pytest.mark.hazard("HAZ-008")
 def test_the_critical_rule_applies_to_the_api_too(patient, api):
     cells = [
         {"category": "appointments", "channel": ch, "allowed": False} for ch in ("nhsapp", "sms", "email", "letter")
@@ -153,6 +155,7 @@ def test_the_critical_rule_applies_to_the_api_too(patient, api):
     assert response.json()["detail"].startswith("Appointments is a critical category")
 
 
+@pytest.mark.hazard("HAZ-009")
 def test_contact_point_added_and_landline_refused(patient, api):
     ok = api.post(
         _change_url(patient),

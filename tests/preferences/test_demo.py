@@ -9,6 +9,7 @@ from preferences.selectors import patient_timeline
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.hazard("HAZ-011")
 def test_demo_patients_are_synthetic_have_every_status_and_months_of_history():
     context = seed_foundation(password="demo-password-not-secret")
 

@@ -8,6 +8,7 @@ def test_uk_mobiles_are_normalised_to_e164(entered: str) -> None:
     assert mobile_normalise(entered) == "+447400123456"
 
 
+@pytest.mark.hazard("HAZ-009")
 @pytest.mark.parametrize(
     ("entered", "message"),
     [

@@ -23,6 +23,7 @@ def test_safe_forms_are_normalised_to_ten_digits(entered: str, expected: str) ->
     assert nhs_number_normalise(entered) == expected
 
 
+@pytest.mark.hazard("HAZ-001", "HAZ-014")
 @pytest.mark.parametrize(
     ("entered", "message"),
     [
@@ -45,6 +46,7 @@ def test_unsafe_or_invalid_forms_are_refused_without_echoing_the_number(entered:
     assert not digits or digits[:6] not in str(raised.value)
 
 
+@pytest.mark.hazard("HAZ-001")
 def test_check_digit_of_ten_is_never_valid() -> None:
     # 999 000 0001 has a remainder giving check digit 10 for any last digit? find one stem with 10
     stems = [f"{n:09d}" for n in range(999000000, 999000200)]
@@ -52,6 +54,7 @@ def test_check_digit_of_ten_is_never_valid() -> None:
     assert ten_stems, "some stems have no valid check digit (their check digit would be 10)"
 
 
+@pytest.mark.hazard("HAZ-011")
 def test_synthetic_nhs_numbers_are_valid_and_in_the_reserved_range() -> None:
     numbers = {synthetic_nhs_number(seed) for seed in range(0, 500_000, 10_007)}
     assert all(number.startswith("999") and check_digit_is_valid(number) for number in numbers)

@@ -33,6 +33,7 @@ class RecordingClient(Client):
         return response
 
 
+@pytest.mark.hazard("HAZ-014")
 def test_a_whole_journey_leaks_no_identifier(patient, desk_user, other_organisation, caplog):
     caplog.set_level(logging.DEBUG)
     client = RecordingClient()

@@ -37,6 +37,7 @@ def test_new_patient_gets_the_default_grid_and_explicit_consent_starts_off(patie
     assert not Preference.objects.filter(patient=patient, category="campaigns_surveys", allowed=True).exists()
 
 
+@pytest.mark.hazard("HAZ-013")
 def test_a_change_is_recorded_once_with_actor_role_source_and_reason(patient, desk_meta, desk_context, desk_user):
     history_before = Preference.history.filter(patient_id=patient.id).count()
 
@@ -92,6 +93,7 @@ def test_a_change_without_reason_or_source_is_refused_and_nothing_saved(
     assert not AuditEvent.objects.filter(action="preference.changed").exists()
 
 
+@pytest.mark.hazard("HAZ-008")
 def test_closing_the_last_channel_of_a_critical_category_is_refused(patient, desk_meta, desk_context):
     preferences_change(
         patient=patient,
@@ -218,6 +220,7 @@ def test_state_at_a_point_before_the_patient_existed_is_none(patient):
     assert patient_state_at(patient=patient, at=timezone.now() - timedelta(days=400)) is None
 
 
+@pytest.mark.hazard("HAZ-008")
 def test_opt_out_closes_sms_but_keeps_a_critical_category_open_if_it_is_the_last_channel(
     patient, desk_meta, desk_context
 ):
@@ -239,6 +242,7 @@ def test_opt_out_closes_sms_but_keeps_a_critical_category_open_if_it_is_the_last
     assert AuditEvent.objects.filter(action="preference.opt_out.recorded").count() == 1
 
 
+@pytest.mark.hazard("HAZ-001")
 def test_find_searches_only_the_organisation_and_audits_with_the_reason(patient, other_organisation, desk_context):
     make_patient(organisation=other_organisation, nhs_number="9990000026")
 

@@ -184,6 +184,7 @@ def test_change_without_reason_keeps_what_was_entered(desk, patient):
     assert Preference.objects.get(patient=patient, category="prescriptions", channel="sms").allowed is True
 
 
+@pytest.mark.hazard("HAZ-008")
 def test_closing_last_critical_channel_is_refused_with_the_reason(desk, patient):
     _find(desk)
     data = _grid_post(
@@ -265,6 +266,7 @@ def test_add_a_mobile_with_reason_and_landline_refused_without_echo(desk, patien
     assert event.details["change"] == "added"
 
 
+@pytest.mark.hazard("HAZ-009")
 def test_mark_a_contact_detail_bounced(desk, patient):
     _find(desk)
     point = patient.contact_points.get(kind="email")
@@ -284,6 +286,7 @@ def test_mark_a_contact_detail_bounced(desk, patient):
     assert patient_timeline(patient=patient)[0].reason == "Patient says inbox closed"
 
 
+@pytest.mark.hazard("HAZ-005")
 def test_change_preferred_name_language_and_formats(desk, patient):
     _find(desk)
     url = reverse("preferences:patient-details", args=[patient.id])

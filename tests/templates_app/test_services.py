@@ -30,12 +30,14 @@ def sign_off(context, version, **overrides):
     return services.version_sign_off(actor=context, version=version, **arguments)
 
 
+@pytest.mark.hazard("HAZ-006")
 def test_author_cannot_approve_their_own_content(version_in, as_designer):
     version = version_in(VersionStatus.SUBMITTED)
     with pytest.raises(services.TransitionRefused, match="You wrote this version, so another content designer"):
         services.version_content_approve(actor=as_designer, version=version, content_hash=version.content_hash)
 
 
+@pytest.mark.hazard("HAZ-006")
 def test_content_approver_cannot_also_sign_off(version_in, designer2, organisation):
     # Given a version whose content designer2 approved, and designer2 also working as a CSO
     version = version_in(VersionStatus.CONTENT_APPROVED)
@@ -45,12 +47,14 @@ def test_content_approver_cannot_also_sign_off(version_in, designer2, organisati
     assert str(refused.value) == "You approved this version's content, so another person must sign it off."
 
 
+@pytest.mark.hazard("HAZ-006")
 def test_author_cannot_sign_off(version_in, designer, organisation):
     version = version_in(VersionStatus.CONTENT_APPROVED)
     with pytest.raises(services.TransitionRefused, match=r"You wrote this version, so you cannot sign it off\."):
         sign_off(ctx(designer, Role.CLINICAL_SAFETY_OFFICER, organisation), version)
 
 
+@pytest.mark.hazard("HAZ-006")
 def test_approval_is_bound_to_the_hash_seen(version_in, as_designer2):
     version = version_in(VersionStatus.SUBMITTED)
     with pytest.raises(services.TransitionRefused, match="The content changed after you opened it"):
@@ -58,6 +62,7 @@ def test_approval_is_bound_to_the_hash_seen(version_in, as_designer2):
     assert TemplateVersion.objects.get(pk=version.pk).status == VersionStatus.SUBMITTED
 
 
+@pytest.mark.hazard("HAZ-006")
 def test_sign_off_needs_a_recent_authentication(version_in, as_cso):
     version = version_in(VersionStatus.CONTENT_APPROVED)
     with pytest.raises(services.TransitionRefused, match="Confirm your identity again"):
@@ -66,6 +71,7 @@ def test_sign_off_needs_a_recent_authentication(version_in, as_cso):
         sign_off(as_cso, version, authenticated_at=None)
 
 
+@pytest.mark.hazard("HAZ-006")
 def test_sign_off_needs_declaration_and_hazards(version_in, as_cso):
     version = version_in(VersionStatus.CONTENT_APPROVED)
     with pytest.raises(services.ContentInvalid) as invalid:
@@ -76,6 +82,7 @@ def test_sign_off_needs_declaration_and_hazards(version_in, as_cso):
     }
 
 
+@pytest.mark.hazard("HAZ-006")
 def test_sign_off_records_the_review_and_audits(version_in, as_cso, cso):
     version = sign_off(as_cso, version_in(VersionStatus.CONTENT_APPROVED), hazards="HAZ-007, HAZ-012")
     review = version.reviews.get(stage="clinical")
@@ -100,6 +107,7 @@ def test_request_changes_returns_a_new_draft_to_the_author(version_in, as_design
     ]
 
 
+@pytest.mark.hazard("HAZ-015")
 def test_publishing_supersedes_the_previous_version_and_binds_the_new_one(version_in):
     old = version_in(VersionStatus.SUPERSEDED)
     template = old.template
@@ -109,6 +117,7 @@ def test_publishing_supersedes_the_previous_version_and_binds_the_new_one(versio
     assert template.published_version.status == VersionStatus.PUBLISHED
 
 
+@pytest.mark.hazard("HAZ-006")
 def test_a_new_signed_off_version_is_not_used_until_published(version_in, as_designer, as_designer2, as_cso):
     published = version_in(VersionStatus.PUBLISHED)
     draft = services.version_draft_create(actor=as_designer, template=published.template)
@@ -163,6 +172,7 @@ def test_channel_change_is_major(version_in, as_designer):
     assert services.version_submit(actor=as_designer, version=draft).number == "2.0"
 
 
+@pytest.mark.hazard("HAZ-006")
 @pytest.mark.parametrize("status", [s for s in VersionStatus if s != VersionStatus.DRAFT])
 def test_orm_refuses_to_change_content_of_a_submitted_version(version_in, status):
     version = version_in(status)
@@ -269,6 +279,7 @@ def test_bad_schema_is_refused_at_its_field(version_in, as_designer):
     assert "used by an earlier field" in invalid.value.errors["field-1-name"][0]
 
 
+@pytest.mark.hazard("HAZ-010")
 def test_lint_errors_block_submission(version_in, as_designer):
     version = version_in(VersionStatus.DRAFT)
     findings = services.version_draft_save(

@@ -99,6 +99,7 @@ def _permission(name: str, state: VersionStatus) -> Permission:
     return permission
 
 
+@pytest.mark.hazard("HAZ-006", "HAZ-015")
 @pytest.mark.parametrize("state", list(VersionStatus))
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("name", list(TRANSITIONS))

@@ -70,6 +70,7 @@ def test_create_template_makes_a_first_draft(designer_client, organisation):
     assert template.versions.get().status == VersionStatus.DRAFT
 
 
+@pytest.mark.hazard("HAZ-004")
 def test_create_template_refuses_any_time_for_routine(designer_client):
     response = designer_client.post(
         reverse("templates_app:template-create"),
@@ -203,6 +204,7 @@ def test_sign_off_asks_for_step_up_then_allows_it(version_in, client_for, cso):
     assert TemplateVersion.objects.get(pk=version.pk).status == VersionStatus.SIGNED_OFF
 
 
+@pytest.mark.hazard("HAZ-006")
 def test_sign_off_post_without_fresh_authentication_is_refused(version_in, client_for, cso):
     version = version_in(VersionStatus.CONTENT_APPROVED)
     client = client_for(Role.CLINICAL_SAFETY_OFFICER, user=cso)

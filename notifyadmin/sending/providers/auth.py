@@ -41,8 +41,9 @@ RENEW_BEFORE_SECONDS = 60
 
 
 class TokenSource(Protocol):
-    def authorization(self) -> str | None:
-        """The Authorization header value to send, or None to send none."""
+    def authorization(self, *, correlation_id: str | None = None) -> str | None:
+        """The Authorization header value to send, or None to send none. A token request
+        made for it carries `correlation_id`."""
         ...
 
     def invalidate(self, authorization: str) -> None:
@@ -66,7 +67,7 @@ class SignedJwtCredentials:
 class NoAuth:
     """The public sandbox and the local sandbox: no Authorization header."""
 
-    def authorization(self) -> str | None:
+    def authorization(self, *, correlation_id: str | None = None) -> str | None:
         return None
 
     def invalidate(self, authorization: str) -> None:
@@ -133,10 +134,10 @@ class SignedJwtAuth:
         }
         return jwt.encode(claims, self._private_key, algorithm="RS512", headers={"kid": self._key_id, "typ": "JWT"})
 
-    def authorization(self) -> str | None:
+    def authorization(self, *, correlation_id: str | None = None) -> str | None:
         with self._lock:
             if self._token is None or self._clock() >= self._expires_at - self._renew_before:
-                self._token, self._expires_at = self._fetch()
+                self._token, self._expires_at = self._fetch(correlation_id)
             return f"Bearer {self._token}"
 
     def invalidate(self, authorization: str) -> None:
@@ -144,7 +145,7 @@ class SignedJwtAuth:
             if self._token is not None and authorization == f"Bearer {self._token}":
                 self._token, self._expires_at = None, 0.0
 
-    def _fetch(self) -> tuple[str, float]:
+    def _fetch(self, correlation_id: str | None) -> tuple[str, float]:
         requested_at = self._clock()
         response = self._post(
             self.token_url,
@@ -154,6 +155,7 @@ class SignedJwtAuth:
                 "client_assertion": self.client_assertion(),
             },
             endpoint="token",
+            correlation_id=correlation_id,
         )
         if response.status_code == 200:
             try:

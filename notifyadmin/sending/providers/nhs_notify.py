@@ -291,17 +291,20 @@ class NhsNotifyProvider:
 
     def _authorization(self, correlation_id: str) -> str | None:
         try:
-            return self._auth.authorization()
+            return self._auth.authorization(correlation_id=correlation_id)
         except ProviderError as error:
             error.may_have_been_accepted = False  # the message itself was never sent
             error.correlation_id = error.correlation_id or correlation_id
             raise
 
-    def post_form(self, url: str, *, data: dict[str, str], endpoint: str) -> requests.Response:
+    def post_form(
+        self, url: str, *, data: dict[str, str], endpoint: str, correlation_id: str | None = None
+    ) -> requests.Response:
         """A form POST through the pooled session with the provider's timeouts (token requests)."""
-        correlation_id = self._correlation_id(None)
+        correlation_id = self._correlation_id(correlation_id)
         response = self._send(
-            "POST", url, endpoint=endpoint, data=data, headers={"Accept": "application/json"},
+            "POST", url, endpoint=endpoint, data=data,
+            headers={"Accept": "application/json", "X-Correlation-ID": correlation_id},
             read_timeout=self.timeouts.read, correlation_id=correlation_id, messages=0,
         )  # fmt: skip
         outcome = "ok" if response.status_code == 200 else f"http_{response.status_code // 100}xx"

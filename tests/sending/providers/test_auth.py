@@ -39,6 +39,7 @@ class TokenEndpoint:
     def __init__(self, *, expires_in: object = "599", delay: float = 0.0) -> None:
         self.forms: list[dict[str, str]] = []
         self.content_types: list[str] = []
+        self.correlation_ids: list[str | None] = []
         self.expires_in = expires_in
         self.delay = delay
         self._lock = threading.Lock()
@@ -48,6 +49,7 @@ class TokenEndpoint:
         with self._lock:
             self.forms.append({key: values[0] for key, values in parse_qs(request.body).items()})
             self.content_types.append(request.headers["Content-Type"])
+            self.correlation_ids.append(request.headers.get("X-Correlation-ID"))
             number = len(self.forms)
         body = {"access_token": f"access-token-{number}", "expires_in": self.expires_in, "token_type": "Bearer"}
         return 200, {}, json.dumps({**body, "issued_at": "1700000000000"})
@@ -80,6 +82,7 @@ def test_the_client_assertion_is_signed_rs512_with_the_claims_nhs_england_requir
     # then each token request is form-encoded with the jwt-bearer assertion type
     assert len(tokens.forms) == 2
     assert tokens.content_types == ["application/x-www-form-urlencoded"] * 2
+    assert tokens.correlation_ids == ["c", "c"]
     assert [(f["grant_type"], f["client_assertion_type"]) for f in tokens.forms] == [
         ("client_credentials", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
     ] * 2

@@ -2,6 +2,7 @@
 what it returns, and what it refuses before sending."""
 
 import json
+import logging
 
 import pytest
 import responses
@@ -19,6 +20,7 @@ from notifyadmin.sending.providers.nhs_notify import Timeouts
 from notifyadmin.sending.providers.payloads import batch_body_bytes
 from tests.sending.providers.support import (
     MESSAGE_ID,
+    NHS_NUMBER,
     ROUTING_PLAN,
     SANDBOX_URL,
     batch_created_body,
@@ -225,3 +227,23 @@ def test_the_request_body_is_compact_json():
         raw = mock.calls[0].request.body
     assert raw.startswith(b'{"data":{"type":"Message","attributes":{"routingPlanId":"b838b13c-')
     assert json.loads(raw)["data"]["attributes"]["routingPlanId"] == ROUTING_PLAN
+
+
+def test_log_lines_carry_the_outcome_and_never_patient_data(caplog):
+    # given a 400 whose detail echoes the NHS number, for a message with personal content
+    body = error_body(400, "CM_INVALID_NHS_NUMBER", "/data/attributes/recipient/nhsNumber")
+    body["errors"][0]["detail"] = f"{NHS_NUMBER} is not valid"
+    message = outbound("msg-log", personalisation={"body": "Dear Jo Bloggs"})
+    caplog.set_level(logging.DEBUG, logger="notifyadmin.sending.providers")
+    with responses.RequestsMock() as mock:
+        mock.post(f"{SANDBOX_URL}/v1/messages", json=body, status=400)
+        with pytest.raises(ProviderRejected):
+            sandbox_provider().send_message(routing_plan_id=ROUTING_PLAN, message=message, correlation_id="c-log")
+    # then one line says what happened, and nothing logged holds the number or the content
+    records = [r for r in caplog.records if r.name.startswith("notifyadmin.sending.providers")]
+    assert [
+        (r.getMessage(), r.provider_endpoint, r.http_status, r.outcome, r.provider_correlation_id) for r in records
+    ] == [("NHS Notify call", "create_message", 400, "rejected", "c-log")]
+    everything = " ".join(str(vars(r)) for r in records)
+    assert NHS_NUMBER not in everything
+    assert "Jo Bloggs" not in everything

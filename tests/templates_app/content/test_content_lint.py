@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from templates_app.content.limits import Channel
 from templates_app.content.lint import (
     RULES,
@@ -89,6 +91,7 @@ def test_a_version_needs_content() -> None:
     ]
 
 
+@pytest.mark.hazard("HAZ-005")
 def test_english_is_required_for_every_channel_used() -> None:
     # Given Welsh-only SMS content
     findings = lint_version(
@@ -212,6 +215,7 @@ def test_undeclared_placeholders_are_errors() -> None:
     assert only(lint(Channel.LETTER, "Dear {{ first_name }}"), "placeholder.undeclared") == []
 
 
+@pytest.mark.hazard("HAZ-010")
 def test_identifying_data_is_an_error_in_sms() -> None:
     findings = lint(Channel.SMS, "Hi {{ first_name }}\nNHS number: {{ nhs_number }}")
     assert only(findings, "personal_data.identifying_in_sms") == [

@@ -41,6 +41,7 @@ def test_plain_placeholders_and_conditionals_are_allowed() -> None:
     assert placeholders_used(source) == {"first_name", "clinic_name", "phone", "email"}
 
 
+@pytest.mark.hazard("HAZ-010")
 @pytest.mark.parametrize(
     ("source", "message"),
     [
@@ -159,6 +160,7 @@ def test_render_substitutes_values_and_keeps_layout() -> None:
     assert without_clinic == "Hi Sam\nCall us\nBye\n"
 
 
+@pytest.mark.hazard("HAZ-010")
 def test_render_does_not_evaluate_template_syntax_in_values() -> None:
     assert render("{{ name }}", {"name": "{{ 7*7 }}"}) == "{{ 7*7 }}"
 
