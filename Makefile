@@ -30,6 +30,7 @@ var:
 
 setup: install var ## Install, migrate the local database and seed the demo
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py ensure_schedules
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py cis2_local_setup
 

@@ -7,11 +7,25 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.actions import AUDIT_ACTIONS, register_actions
+        from audit.tasks import VERIFY_AUDIT_CHAIN
         from notifyadmin.accounts.roles import Permission
         from notifyadmin.core import queues
-        from notifyadmin.core.registry import HOME_CARDS, NAVIGATION, QUEUES, HomeCard, NavItem, Queue
+        from notifyadmin.core.registry import (
+            HOME_CARDS,
+            NAVIGATION,
+            QUEUES,
+            SCHEDULES,
+            HomeCard,
+            NavItem,
+            Queue,
+            Schedule,
+        )
 
         register_actions(AUDIT_ACTIONS)
+        SCHEDULES.register(
+            "audit-verify-nightly",
+            Schedule("Verify the audit chain nightly", VERIFY_AUDIT_CHAIN, minute="15", hour="2"),
+        )
         QUEUES.register(queues.AUDIT, Queue(queues.AUDIT, "Audit trail verification"))
         NAVIGATION.register("audit", NavItem("Audit trail", "audit:event-list", Permission.AUDIT_VIEW), order=40)
         HOME_CARDS.register(

@@ -15,12 +15,9 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("templates/", include("templates_app.urls")),
     path("patients/", include("preferences.urls")),
-<<<<<<< HEAD
     path("sending/", include("notifyadmin.sending.urls")),
     path("callbacks/nhs-notify/", include("notifyadmin.sending.callback_urls")),
-=======
     path("safety-case/", include("notifyadmin.safety.urls")),
->>>>>>> main
     path("api/v1/", include("notifyadmin.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -96,8 +96,21 @@ class Queue:
     routes: tuple[str, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """Periodic work run by django-celery-beat: every `every_seconds`, or at a UK-time crontab
+    (`minute`, `hour`)."""
+
+    name: str
+    task: str
+    every_seconds: int | None = None
+    minute: str = "*"
+    hour: str = "*"
+
+
 NAVIGATION: Registry[NavItem] = Registry("navigation")
 HOME_CARDS: Registry[HomeCard] = Registry("home cards")
 HOME_PANELS: Registry[HomePanel] = Registry("home panels")
 SEEDERS: Registry[Seeder] = Registry("demo seeders")
 QUEUES: Registry[Queue] = Registry("queues")
+SCHEDULES: Registry[Schedule] = Registry("schedules")

@@ -9,8 +9,17 @@ class SendingConfig(AppConfig):
     def ready(self) -> None:
         from audit.actions import register_actions
         from notifyadmin.accounts.roles import Permission
-        from notifyadmin.core.registry import HOME_CARDS, NAVIGATION, QUEUES, HomeCard, NavItem, Queue
-        from notifyadmin.sending import queues
+        from notifyadmin.core.registry import (
+            HOME_CARDS,
+            NAVIGATION,
+            QUEUES,
+            SCHEDULES,
+            HomeCard,
+            NavItem,
+            Queue,
+            Schedule,
+        )
+        from notifyadmin.sending import queues, tasks
         from notifyadmin.sending.audit_actions import ACTIONS
 
         register_actions(ACTIONS)
@@ -28,4 +37,12 @@ class SendingConfig(AppConfig):
                 "sending:kill-switch-list",
                 Permission.KILL_SWITCH_MANAGE,
             ),
+        )
+        SCHEDULES.register("sending-dispatch", Schedule("Dispatch due messages", tasks.DISPATCH, every_seconds=10))
+        SCHEDULES.register(
+            "sending-recover", Schedule("Recover expired leases and unknown batches", tasks.RECOVER, every_seconds=30)
+        )
+        SCHEDULES.register("sending-poll", Schedule("Poll overdue message statuses", tasks.POLL, every_seconds=300))
+        SCHEDULES.register(
+            "sending-purge", Schedule("Purge personalisation past retention", tasks.PURGE, minute="30", hour="3")
         )

@@ -14,6 +14,8 @@ from notifyadmin.sending import queues
 
 DISPATCH = "sending.dispatch"
 RECOVER = "sending.recover"
+POLL = "sending.poll_statuses"
+PURGE = "sending.purge_personalisation"
 
 
 def worker_name() -> str:
@@ -56,3 +58,17 @@ def dispatch_nudge() -> None:
     """Called after commit when messages became due: one task, not one per message."""
     if settings.DISPATCH_NUDGE_ENABLED:
         dispatch.delay()
+
+
+@shared_task(name=POLL, queue=queues.DISPATCH, ignore_result=True)
+def poll_statuses() -> int:
+    from notifyadmin.sending.polling import statuses_poll
+
+    return statuses_poll(provider=_provider())
+
+
+@shared_task(name=PURGE, queue=queues.DISPATCH, ignore_result=True)
+def purge_personalisation() -> int:
+    from notifyadmin.sending.retention import personalisation_purge
+
+    return personalisation_purge()

@@ -35,11 +35,8 @@ INSTALLED_APPS = [
     "audit",
     "templates_app",
     "preferences",
-<<<<<<< HEAD
     "notifyadmin.sending",
-=======
     "notifyadmin.safety",
->>>>>>> main
 ]
 
 MIDDLEWARE = [
@@ -198,6 +195,8 @@ DISPATCH_BACKOFF_CAP_SECONDS = env.float("DISPATCH_BACKOFF_CAP_SECONDS", default
 DISPATCH_RATE_PER_SECOND = env.float("DISPATCH_RATE_PER_SECOND", default=20.0)
 DISPATCH_RATE_BURST = env.float("DISPATCH_RATE_BURST", default=20.0)
 DISPATCH_NUDGE_ENABLED = env.bool("DISPATCH_NUDGE_ENABLED", default=True)
+# Accepted messages with no final status after this long are asked about (status polling).
+STATUS_POLL_AFTER_MINUTES = env.int("STATUS_POLL_AFTER_MINUTES", default=30)
 # Personalisation (appointment details...) is kept this long, then purged; the record stays.
 PERSONALISATION_RETENTION_DAYS = env.int("PERSONALISATION_RETENTION_DAYS", default=90)
 CIRCUIT_FAILURE_THRESHOLD = env.int("CIRCUIT_FAILURE_THRESHOLD", default=5)
