@@ -15,8 +15,8 @@ Error messages say what is wrong in general terms; they never include the value.
 
 import re
 
-_PLAIN = re.compile(r"^\d{10}$")
-_GROUPED = re.compile(r"^(\d{3})([ -])(\d{3})\2(\d{4})$")
+_PLAIN = re.compile(r"^\d{10}$", re.ASCII)
+_GROUPED = re.compile(r"^(\d{3})([ -])(\d{3})\2(\d{4})$", re.ASCII)
 NHS_NUMBER_LENGTH = 10
 _MODULUS = 11
 

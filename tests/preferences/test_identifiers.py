@@ -15,7 +15,8 @@ def test_uk_mobiles_are_normalised_to_e164(entered: str) -> None:
         ("020 7946 0000", "Enter a mobile phone number: text messages cannot be sent to a landline"),
         ("0113 496 0000", "Enter a mobile phone number: text messages cannot be sent to a landline"),
         ("+33 6 12 34 56 78", "Enter a UK mobile phone number: text messages go only to UK mobiles"),
-        ("not a number", "Enter a mobile phone number, like 07123 456 789"),
+        # Letters are refused as letters (the input policy in preferences.identifiers).
+        ("not a number", "Enter the mobile phone number in digits: letters are not accepted"),
         ("07400 12", "Enter a mobile phone number, like 07123 456 789"),
     ],
 )
