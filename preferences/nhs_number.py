@@ -48,7 +48,7 @@ def nhs_number_normalise(value: str) -> str:
         grouped = _GROUPED.match(text)
         if grouped:
             digits = grouped.group(1) + grouped.group(3) + grouped.group(4)
-        elif re.search(r"[^\d \-]", text):
+        elif re.search(r"[^\d \-]", text, re.ASCII):  # digits of other scripts are not numbers here
             raise InvalidNhsNumber("NHS number must contain only numbers")
         else:
             bare = re.sub(r"[ \-]", "", text)
