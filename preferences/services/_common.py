@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import F
 
+from audit.services import audit_record
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.actor import Actor
 from notifyadmin.core.errors import DomainError
@@ -82,3 +83,24 @@ def bump_lock(patient: Patient, expected_lock_version: int | None) -> None:
 def save_with_change(instance: Any, change: Change) -> None:
     set_change_meta(instance, change)
     instance.save()
+
+
+def audit_patient(
+    *,
+    actor: Actor,
+    action: str,
+    patient_id: Any,
+    reason: str,
+    details: dict[str, Any] | None = None,
+    contact_point_id: Any = None,
+) -> None:
+    """The audit event of an action on a patient (or on one of its contact points)."""
+    audit_record(
+        actor=actor,
+        action=action,
+        target_type="contact_point" if contact_point_id else "patient",
+        target_id=str(contact_point_id or patient_id or ""),
+        patient_ref=str(patient_id or ""),
+        reason=reason,
+        details=details,
+    )

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import audit_record
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.actor import Actor
 from preferences.history import Change
@@ -23,6 +22,7 @@ from preferences.models import ContactPoint, Patient
 from preferences.services._common import (
     NothingChanged,
     PreferenceError,
+    audit_patient,
     bump_lock,
     change_for,
     require_patient,
@@ -66,12 +66,11 @@ def add_contact_point(
     if status == ContactPoint.Status.VERIFIED:
         point.verified_at, point.verified_how = change.at or timezone.now(), verified_how or "Confirmed by patient"
     save_with_change(point, change)
-    audit_record(
+    audit_patient(
         actor=change.actor,
         action="contact_point.changed",
-        target_type="contact_point",
-        target_id=str(point.id),
-        patient_ref=str(patient.id),
+        patient_id=patient.id,
+        contact_point_id=point.id,
         reason=change.reason,
         details={"kind": kind, "change": "added", "status": status, "source": change.source},
     )
@@ -91,12 +90,11 @@ def change_contact_status(*, change: Change, contact_point: ContactPoint, status
         contact_point.verified_at = change.at or timezone.now()
         contact_point.verified_how = verified_how or change.reason[:VERIFIED_HOW_MAX_LENGTH]
     save_with_change(contact_point, change)
-    audit_record(
+    audit_patient(
         actor=change.actor,
         action="contact_point.changed",
-        target_type="contact_point",
-        target_id=str(contact_point.id),
-        patient_ref=str(contact_point.patient_id),
+        patient_id=contact_point.patient_id,
+        contact_point_id=contact_point.id,
         reason=change.reason,
         details={"kind": contact_point.kind, "change": "status", "status": status, "source": change.source},
     )

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from audit.services import audit_record
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.actor import Actor
 from notifyadmin.core.channels import Channel
@@ -31,6 +30,7 @@ from preferences.services._common import (
     CriticalCategoryClosed,
     NothingChanged,
     PreferenceError,
+    audit_patient,
     bump_lock,
     change_for,
     require_patient,
@@ -112,12 +112,10 @@ def _audit_grid(
     changed_cells: Mapping[tuple[str, str], bool],
     patient_fields: list[str],
 ) -> None:
-    audit_record(
+    audit_patient(
         actor=change.actor,
         action=action,
-        target_type="patient",
-        target_id=str(patient.id),
-        patient_ref=str(patient.id),
+        patient_id=patient.id,
         reason=change.reason,
         details={
             "source": change.source,

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from audit.services import audit_record
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.actor import Actor
 from notifyadmin.core.channels import DEFAULT_CHANNEL_ORDER, Channel, Language
@@ -26,6 +25,7 @@ from preferences.services._common import (
     NothingChanged,
     PreferenceError,
     ReasonRequired,
+    audit_patient,
     bump_lock,
     change_for,
     require_patient,
@@ -95,12 +95,10 @@ def patient_create(
             for channel in Channel.values
         ]
         bulk_create_with_change(grid, Preference, change)
-        audit_record(
+        audit_patient(
             actor=actor,
             action="patient.created",
-            target_type="patient",
-            target_id=str(patient.id),
-            patient_ref=str(patient.id),
+            patient_id=patient.id,
             reason=change.reason,
             details={"source": change.source, "preferences": len(grid)},
         )
@@ -138,12 +136,10 @@ def patient_details_change(
         if not changed:
             raise NothingChanged("You have not changed anything")
         save_with_change(patient, change)
-        audit_record(
+        audit_patient(
             actor=actor,
             action="patient.details.changed",
-            target_type="patient",
-            target_id=str(patient.id),
-            patient_ref=str(patient.id),
+            patient_id=patient.id,
             reason=change.reason,
             details={"fields": changed, "source": change.source},
         )
@@ -179,12 +175,10 @@ def patient_find(*, actor: Actor, search_by: str, value: str, reason: str) -> Pa
     else:
         raise InvalidContactDetail("Select what to search by")
     with transaction.atomic():
-        audit_record(
+        audit_patient(
             actor=actor,
             action="patient.searched",
-            target_type="patient",
-            target_id=str(found.id) if found else "",
-            patient_ref=str(found.id) if found else "",
+            patient_id=found.id if found else None,
             reason=reason,
             details={"search_by": search_by, "found": found is not None},
         )
@@ -195,12 +189,10 @@ def patient_view_record(*, actor: Actor, patient: Patient, reason: str) -> None:
     """Record that the actor viewed the patient's page, with the reason given at search."""
     require_patient(actor, patient, Permission.PATIENT_VIEW)
     with transaction.atomic():
-        audit_record(
+        audit_patient(
             actor=actor,
             action="patient.viewed",
-            target_type="patient",
-            target_id=str(patient.id),
-            patient_ref=str(patient.id),
+            patient_id=patient.id,
             reason=reason,
         )
 
@@ -209,12 +201,11 @@ def contact_reveal(*, actor: Actor, contact_point: ContactPoint, reason: str) ->
     """Return the unmasked value, recording who saw it and why."""
     require_patient(actor, contact_point.patient, Permission.PATIENT_CONTACT_REVEAL)
     with transaction.atomic():
-        audit_record(
+        audit_patient(
             actor=actor,
             action="patient.contact.revealed",
-            target_type="contact_point",
-            target_id=str(contact_point.id),
-            patient_ref=str(contact_point.patient_id),
+            patient_id=contact_point.patient_id,
+            contact_point_id=contact_point.id,
             reason=reason,
             details={"kind": contact_point.kind},
         )

@@ -8,7 +8,6 @@ from datetime import datetime
 
 from django.db import transaction
 
-from audit.services import audit_record
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.actor import Actor
 from preferences.models import Patient, Preference
@@ -16,6 +15,7 @@ from preferences.selectors.history import PatientHistory, patient_history
 from preferences.services._common import (
     NothingChanged,
     PreferenceError,
+    audit_patient,
     bump_lock,
     change_for,
     require_patient,
@@ -61,12 +61,10 @@ def patient_revert(
             setattr(patient, name, state.patient_fields[name])
         if fields:
             save_with_change(patient, change)
-        audit_record(
+        audit_patient(
             actor=actor,
             action="patient.reverted",
-            target_type="patient",
-            target_id=str(patient.id),
-            patient_ref=str(patient.id),
+            patient_id=patient.id,
             reason=change.reason,
             details={
                 "to": to.isoformat(),

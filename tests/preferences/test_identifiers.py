@@ -104,5 +104,5 @@ def test_postal_addresses_are_trimmed_and_bounded() -> None:
         with pytest.raises(InvalidContactDetail) as raised:
             postal_address_normalise(bad)
         assert str(raised.value) == "Enter the postal address in at most 8 lines of 100 characters each"
-    with pytest.raises(InvalidContactDetail, match="^Enter the postal address without control characters$"):
+    with pytest.raises(InvalidContactDetail, match=r"^Enter the postal address without control characters$"):
         postal_address_normalise("1 High\x07 Street\nLS1 1AA")

@@ -147,9 +147,9 @@ def test_creating_a_patient_refuses_long_names_unknown_languages_and_other_permi
     actor = system_actor(organisation)
     base = {"nhs_number": "9990000026", "given_name": "Ada", "family_name": "Lovelace", **SETUP}
 
-    with pytest.raises(PreferenceError, match=f"^Given name must be {NAME_MAX_LENGTH} characters or fewer$"):
+    with pytest.raises(PreferenceError, match=rf"^Given name must be {NAME_MAX_LENGTH} characters or fewer$"):
         patient_create(actor=actor, **{**base, "given_name": "A" * (NAME_MAX_LENGTH + 1)})
-    with pytest.raises(PreferenceError, match="^Select the patient's language from the list$"):
+    with pytest.raises(PreferenceError, match=r"^Select the patient's language from the list$"):
         patient_create(actor=actor, **base, language="xx")
     with pytest.raises(PermissionRefused):
         patient_create(actor=Actor.system(name="reader", organisation=organisation), **base)
@@ -158,7 +158,7 @@ def test_creating_a_patient_refuses_long_names_unknown_languages_and_other_permi
 
 
 def test_a_reason_longer_than_the_limit_is_refused_not_cut(patient, desk_context):
-    with pytest.raises(PreferenceError, match=f"^The reason must be {REASON_MAX_LENGTH} characters or fewer$"):
+    with pytest.raises(PreferenceError, match=rf"^The reason must be {REASON_MAX_LENGTH} characters or fewer$"):
         preferences_change(
             actor=desk_context,
             patient=patient,
@@ -210,7 +210,7 @@ def test_a_request_that_changes_nothing_is_refused_and_writes_nothing(patient, d
     lock_version, events = patient.lock_version, AuditEvent.objects.count()
     point = patient.contact_points.get(kind="mobile")
 
-    with pytest.raises(NothingChanged, match="^You have not changed anything$"):
+    with pytest.raises(NothingChanged, match=r"^You have not changed anything$"):
         patient_change(
             actor=desk_context,
             patient=patient,
