@@ -17,7 +17,9 @@ API_KEY = "callback-key-for-tests"
 APPLICATION_ID = "application-for-tests"
 
 
-def message_body(reference: str = "ref-1", *, plan: str = PLAN_ALL_CHANNELS, nhs_number: str | None = "9990548609", **attributes) -> dict:
+def message_body(
+    reference: str = "ref-1", *, plan: str = PLAN_ALL_CHANNELS, nhs_number: str | None = "9990548609", **attributes
+) -> dict:
     recipient = {"nhsNumber": nhs_number} if nhs_number else {}
     recipient.update(attributes.pop("recipient_extra", {}))
     return {
@@ -34,7 +36,13 @@ def message_body(reference: str = "ref-1", *, plan: str = PLAN_ALL_CHANNELS, nhs
     }
 
 
-def batch_body(references: list[str], *, batch_reference: str = "batch-1", plan: str = PLAN_ALL_CHANNELS, nhs_number: str = "9990548609") -> dict:
+def batch_body(
+    references: list[str],
+    *,
+    batch_reference: str = "batch-1",
+    plan: str = PLAN_ALL_CHANNELS,
+    nhs_number: str = "9990548609",
+) -> dict:
     return {
         "data": {
             "type": "MessageBatch",
@@ -74,7 +82,12 @@ class CallbackReceiver:
     def items(self, kind: str | None = None) -> list[dict]:
         with self.lock:
             posts = [post for post in self.posts if post["status"] == 202]
-        return [item for post in posts if kind is None or post["path"].endswith(kind) for item in json.loads(post["body"])["data"]]
+        return [
+            item
+            for post in posts
+            if kind is None or post["path"].endswith(kind)
+            for item in json.loads(post["body"])["data"]
+        ]
 
     def wait_for(self, count: int, timeout: float = 10.0) -> None:
         deadline = time.monotonic() + timeout
@@ -92,7 +105,12 @@ def callback_receiver_start() -> tuple[CallbackReceiver, ThreadingHTTPServer]:
             with received.lock:
                 status, headers = received.answers.pop(0) if received.answers else (202, {})
                 received.posts.append(
-                    {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body, "status": status}
+                    {
+                        "path": self.path,
+                        "headers": {k.lower(): v for k, v in self.headers.items()},
+                        "body": body,
+                        "status": status,
+                    }
                 )
             self.send_response(status)
             for name, value in headers.items():

@@ -116,7 +116,9 @@ def test_a_batch_message_names_its_batch(notify_plain):
     response = requests.get(f"{notify_plain.url}/v1/messages/{created['attributes']['messages'][0]['id']}", timeout=5)
 
     assert_valid("get_message", response)
-    assert response.json()["data"]["relationships"] == {"messageBatch": {"data": {"type": "MessageBatch", "id": created["id"]}}}
+    assert response.json()["data"]["relationships"] == {
+        "messageBatch": {"data": {"type": "MessageBatch", "id": created["id"]}}
+    }
 
 
 def test_the_published_sandbox_fixtures_are_served_by_their_ids(notify_plain):
@@ -251,7 +253,11 @@ def test_more_than_45000_messages_is_413_cm_too_many_items(notify_plain):
     body = {
         "data": {
             "type": "MessageBatch",
-            "attributes": {"routingPlanId": PLAN_ALL_CHANNELS, "messageBatchReference": "big", "messages": [{}] * 45_001},
+            "attributes": {
+                "routingPlanId": PLAN_ALL_CHANNELS,
+                "messageBatchReference": "big",
+                "messages": [{}] * 45_001,
+            },
         }
     }
 

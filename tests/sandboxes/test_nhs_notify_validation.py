@@ -152,9 +152,24 @@ def test_a_batch_message_the_sandbox_accepts_is_valid_under_the_official_item_sc
 @pytest.mark.parametrize(
     ("plan", "status", "code", "pointer"),
     [
-        ("c8857ccf-06ec-483f-9b3a-7fc732d9ad48", 500, "CM_MISSING_ROUTING_PLAN_TEMPLATE", "/data/attributes/routingPlanId"),
-        ("aeb16ab8-cb9c-4d23-92e9-87c78119175c", 500, "CM_MISSING_ROUTING_PLAN_TEMPLATE", "/data/attributes/routingPlanId"),
-        ("a3a4e55d-7a21-45a6-9286-8eb595c872a8", 500, "CM_ROUTING_PLAN_DUPLICATE_TEMPLATES", "/data/attributes/routingPlanId"),
+        (
+            "c8857ccf-06ec-483f-9b3a-7fc732d9ad48",
+            500,
+            "CM_MISSING_ROUTING_PLAN_TEMPLATE",
+            "/data/attributes/routingPlanId",
+        ),
+        (
+            "aeb16ab8-cb9c-4d23-92e9-87c78119175c",
+            500,
+            "CM_MISSING_ROUTING_PLAN_TEMPLATE",
+            "/data/attributes/routingPlanId",
+        ),
+        (
+            "a3a4e55d-7a21-45a6-9286-8eb595c872a8",
+            500,
+            "CM_ROUTING_PLAN_DUPLICATE_TEMPLATES",
+            "/data/attributes/routingPlanId",
+        ),
         ("3bb82e6a-9873-4683-b2b9-fdf33c9ba86f", 500, "CM_INTERNAL_SERVER_ERROR", None),
         ("d895ade5-0029-4fc3-9fb5-86e1e5370854", 425, "CM_RETRY_TOO_EARLY", None),
         ("868796f9-7ce3-4730-9f1e-23aa766edea3", 404, "CM_NO_SUCH_ROUTING_PLAN", "/data/attributes/routingPlan"),
@@ -176,7 +191,9 @@ def test_routing_plans_that_fail_as_the_published_sandbox_does(notify_plain, pla
 
 @pytest.mark.parametrize("number", range(1, 8))
 def test_the_free_text_routing_plans_are_accepted(notify_plain, number):
-    response = _post_message(notify_plain, message_body(f"free-{number}", plan=f"00000000-0000-0000-0000-00000000000{number}"))
+    response = _post_message(
+        notify_plain, message_body(f"free-{number}", plan=f"00000000-0000-0000-0000-00000000000{number}")
+    )
 
     assert response.status_code == 201
 
@@ -199,7 +216,9 @@ def test_the_free_text_routing_plans_are_accepted(notify_plain, number):
     ],
 )
 def test_prefer_forces_the_error_with_its_retry_after(notify_plain, prefer, status, code, retry_after):
-    response = requests.get(f"{notify_plain.url}/v1/messages/2WL3qFTEFM0qMY8xjRbt1LIKCzM", headers={"Prefer": prefer}, timeout=5)
+    response = requests.get(
+        f"{notify_plain.url}/v1/messages/2WL3qFTEFM0qMY8xjRbt1LIKCzM", headers={"Prefer": prefer}, timeout=5
+    )
 
     assert response.status_code == status
     # get_message's specification lists no 422 or 425: check those against create_message's.
@@ -234,7 +253,12 @@ def test_prefer_422_batch_and_502_on_their_endpoints(notify_plain):
 @pytest.mark.parametrize(
     ("authorization", "body_extra", "code", "pointer"),
     [
-        ("noOdsChange", {"originator": {"odsCode": "X123"}}, "CM_CANNOT_SET_ODS_CODE", "/data/attributes/originator/odsCode"),
+        (
+            "noOdsChange",
+            {"originator": {"odsCode": "X123"}},
+            "CM_CANNOT_SET_ODS_CODE",
+            "/data/attributes/originator/odsCode",
+        ),
         ("noDefaultOds", {}, "CM_ODS_CODE_REQUIRED", "/data/attributes/originator"),
         (
             "notAllowedContactDetailOverride",
@@ -253,7 +277,11 @@ def test_sandbox_authorization_values_switch_permissions_off(notify_plain, autho
 
 @pytest.mark.parametrize(
     ("authorization", "status", "code"),
-    [("Bearer InvalidMockToken", 401, "CM_DENIED"), ("Bearer ClientNotRecognised", 403, "CM_FORBIDDEN"), ("banned", 403, "CM_SERVICE_BAN")],
+    [
+        ("Bearer InvalidMockToken", 401, "CM_DENIED"),
+        ("Bearer ClientNotRecognised", 403, "CM_FORBIDDEN"),
+        ("banned", 403, "CM_SERVICE_BAN"),
+    ],
 )
 def test_sandbox_authorization_values_for_access_errors(notify_plain, authorization, status, code):
     response = _post_message(notify_plain, message_body(), Authorization=authorization)
