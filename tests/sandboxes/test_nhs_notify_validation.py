@@ -11,7 +11,6 @@ from notifyadmin.sandboxes.nhs_notify.validation import Permissions, batch_reque
 
 from .nhs_notify_support import (
     JSON_API,
-    PLAN_ALL_CHANNELS,
     assert_valid,
     batch_body,
     error_codes,
@@ -297,4 +296,3 @@ def test_a_routing_plan_is_checked_after_the_body(notify_plain):
     response = _post_message(notify_plain, body)
 
     assert error_codes(response) == [("400", "CM_INVALID_NHS_NUMBER", "/data/attributes/recipient/nhsNumber")]
-    assert PLAN_ALL_CHANNELS != body["data"]["attributes"]["routingPlanId"]
