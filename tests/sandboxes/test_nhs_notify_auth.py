@@ -153,3 +153,30 @@ def test_a_wrong_grant_or_assertion_type_is_refused(jwt_sandbox, client_key):
 
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_request"
+
+
+def test_a_pem_public_key_with_a_configured_key_id(tmp_path, client_key):
+    from cryptography.hazmat.primitives import serialization
+
+    pem = tmp_path / "public.pem"
+    pem.write_bytes(
+        client_key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    config = SandboxConfig(
+        auth=AUTH_JWT, api_key=API_KEY, public_key_path=str(pem), key_id=KID, timings=Timings(step=0)
+    )
+    with start_sandbox(config, environ={}) as sandbox:
+        good = _token(sandbox, _assertion(sandbox, client_key))
+        wrong_kid = _token(sandbox, _assertion(sandbox, client_key, kid="other"))
+
+    assert good.status_code == 200
+    assert (wrong_kid.status_code, wrong_kid.json()["error"]) == (401, "invalid_client")
+
+
+def test_jwt_mode_needs_a_public_key():
+    from notifyadmin.sandboxes.nhs_notify import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="auth=jwt needs the client's public key"):
+        SandboxConfig(auth=AUTH_JWT)
