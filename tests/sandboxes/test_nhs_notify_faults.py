@@ -105,11 +105,15 @@ def test_control_refuses_bad_fault_settings_naming_the_field(notify_plain):
     unknown = _control(notify_plain, "/faults", {"rate_explode": 1})
     out_of_range = _control(notify_plain, "/faults", {"rate_drop": 2})
     bad_status = _control(notify_plain, "/faults", {"error_statuses": [418]})
+    too_many = _control(notify_plain, "/faults", {"rate_429": 0.6, "rate_drop": 0.6})
 
-    assert (unknown.status_code, out_of_range.status_code, bad_status.status_code) == (400, 400, 400)
+    assert {unknown.status_code, out_of_range.status_code, bad_status.status_code, too_many.status_code} == {400}
     assert unknown.json()["error"].startswith("Unknown fault setting(s): rate_explode.")
     assert out_of_range.json() == {"error": "rate_drop must be a number from 0 to 1."}
     assert bad_status.json() == {"error": "error_statuses must be a non-empty list of 500, 502, 503, 504."}
+    assert too_many.json() == {
+        "error": "rate_429 + rate_5xx + rate_timeout + rate_drop must be at most 1 (one fault per request)."
+    }
     assert _control(notify_plain, "/faults").json()["rate_drop"] == 0
 
 
