@@ -106,3 +106,17 @@ def test_ksuids_are_27_base62_characters_unique_and_ascending():
     assert all(len(value) == 27 and value.isascii() and value.isalnum() for value in ids)
     assert len(set(ids)) == len(ids)
     assert ids == sorted(ids)
+
+
+def test_a_missing_specification_is_reported_with_where_to_put_it(tmp_path, monkeypatch):
+    from notifyadmin.sandboxes.nhs_notify.spec import SpecificationMissing, spec_dir
+
+    monkeypatch.setenv("NHS_NOTIFY_OPENAPI_DIR", str(tmp_path))
+
+    with pytest.raises(SpecificationMissing) as raised:
+        spec_dir()
+
+    assert str(raised.value) == (
+        f"The NHS Notify OpenAPI specification is not in {tmp_path}: "
+        "put it there or set NHS_NOTIFY_OPENAPI_DIR to its directory."
+    )
