@@ -32,7 +32,7 @@ from notifyadmin.sandboxes.nhs_notify.config import AUTH_JWT, SandboxConfig, Tim
 from notifyadmin.sandboxes.nhs_notify.control import PREFIX as CONTROL_PREFIX
 from notifyadmin.sandboxes.nhs_notify.control import control
 from notifyadmin.sandboxes.nhs_notify.errors import ApiFailure
-from notifyadmin.sandboxes.nhs_notify.faults import Faults
+from notifyadmin.sandboxes.nhs_notify.faults import Decision, Faults
 from notifyadmin.sandboxes.nhs_notify.simulation import Simulation
 from notifyadmin.sandboxes.nhs_notify.spec import specification
 from notifyadmin.sandboxes.nhs_notify.store import Store
@@ -121,7 +121,7 @@ class SandboxState:
         self.store.log_request(method=request.method, path=path, status="dropped" if drop else response.status)
         return response
 
-    def _endpoint(self, request: Request, path: str, base: str, decision) -> Response:
+    def _endpoint(self, request: Request, path: str, base: str, decision: Decision) -> Response:
         if path == "/v1/messages":
             return self.endpoints.create_message(request, base, decision)
         if path == "/v1/message-batches":
