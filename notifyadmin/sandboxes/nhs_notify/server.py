@@ -238,6 +238,9 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     server_version = "NHSNotifySandbox/1"
     protocol_version = "HTTP/1.1"  # keep-alive, as clients' pooled sessions expect
+    # Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm and the
+    # client's delayed ACK hold every keep-alive answer back ~40 ms (20 requests a second).
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         self._dispatch()
