@@ -1,6 +1,7 @@
 """Benchmark figures for the local NHS Notify sandbox: how fast it accepts batches over HTTP."""
 
 import json
+import threading
 import time
 from collections.abc import Callable
 
@@ -10,6 +11,8 @@ from notifyadmin.sandboxes.nhs_notify import SandboxConfig, Timings, start_sandb
 
 BATCH = 10_000
 ROUNDS = 5
+CLIENTS = 4
+SINGLES_PER_CLIENT = 300
 PLAN = "b838b13c-f98c-4def-93f0-515d4e4f4ee1"
 
 
@@ -68,5 +71,37 @@ def run(figure: Callable[[str, float, str], None]) -> None:
             "ms",
         )
         figure("sandbox_batch_accept", BATCH * ROUNDS / sum(durations), "msgs/s")
+        figure(f"sandbox_single_accept, {CLIENTS} keep-alive clients", _singles(sandbox.url), "msgs/s")
     finally:
         sandbox.stop()
+
+
+def _singles(url: str) -> float:
+    """POST /v1/messages from CLIENTS threads, each with its own pooled session (clients share this process)."""
+
+    def client(number: int) -> None:
+        with requests.Session() as session:
+            for n in range(SINGLES_PER_CLIENT):
+                body = {
+                    "data": {
+                        "type": "Message",
+                        "attributes": {
+                            "routingPlanId": PLAN,
+                            "messageReference": f"single-{number}-{n}",
+                            "recipient": {"nhsNumber": "9990548609"},
+                            "personalisation": {},
+                        },
+                    }
+                }
+                response = session.post(
+                    f"{url}/v1/messages", json=body, headers={"Content-Type": "application/json"}, timeout=10
+                )
+                assert response.status_code == 201, response.text[:200]
+
+    threads = [threading.Thread(target=client, args=(number,)) for number in range(CLIENTS)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return CLIENTS * SINGLES_PER_CLIENT / (time.perf_counter() - started)
