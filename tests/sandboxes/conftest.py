@@ -1,4 +1,5 @@
-"""Fixtures for the CIS2 stand-in tests: a running stand-in, client keys, a back-channel receiver.
+"""Fixtures for the sandbox tests: the CIS2 stand-in (a running stand-in, client keys, a back-channel
+receiver) and the NHS Notify sandbox (a running sandbox, a callback receiver).
 
 Nothing here needs Django: the stand-in is its own HTTP server, started in a thread on port 0.
 """
@@ -16,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from notifyadmin.sandboxes.cis2 import Client, start_standin
+from notifyadmin.sandboxes.nhs_notify import SandboxConfig, Timings, start_sandbox
 
 from .cis2_flow import (
     CLIENT_KID,
@@ -26,6 +28,7 @@ from .cis2_flow import (
     SECRET,
     SECRET_CLIENT_ID,
 )
+from .nhs_notify_support import API_KEY, APPLICATION_ID, callback_receiver_start
 
 
 @dataclass
@@ -132,3 +135,36 @@ def standin(tmp_path, client_key, receiver):
 def http() -> requests.Session:
     with requests.Session() as session:
         yield session
+
+
+# NHS Notify sandbox ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def notify_receiver():
+    received, server = callback_receiver_start()
+    yield received
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def notify(notify_receiver):
+    """A sandbox with instant timings whose callbacks go to notify_receiver."""
+    config = SandboxConfig(
+        timings=Timings(step=0),
+        callback_url=notify_receiver.url,
+        callback_api_key=API_KEY,
+        application_id=APPLICATION_ID,
+    )
+    running = start_sandbox(config, environ={})
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def notify_plain():
+    """A sandbox with instant timings and no callbacks."""
+    running = start_sandbox(SandboxConfig(timings=Timings(step=0)), environ={})
+    yield running
+    running.stop()

@@ -1,50 +1,13 @@
-"""A minimal request/response pair, so endpoints are plain functions that are easy to read."""
+"""Response helpers for the CIS2 stand-in; Request and Response themselves live in sandboxes/http.py."""
 
 import json
-from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from notifyadmin.sandboxes.http import Request, Response
+
+__all__ = ["NO_STORE", "Request", "Response", "html_response", "json_response", "redirect_response", "url_with_params"]
+
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-
-
-@dataclass
-class Request:
-    method: str
-    path: str
-    query: dict[str, str]
-    headers: dict[str, str]
-    body: bytes = b""
-
-    @property
-    def form(self) -> dict[str, str]:
-        if not self.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-            return {}
-        return dict(parse_qsl(self.body.decode("utf-8", "replace"), keep_blank_values=True))
-
-    def json(self) -> object:
-        try:
-            return json.loads(self.body or b"{}")
-        except ValueError:
-            return None
-
-    def cookie(self, name: str) -> str | None:
-        cookies = SimpleCookie()
-        cookies.load(self.headers.get("cookie", ""))
-        morsel = cookies.get(name)
-        return morsel.value if morsel else None
-
-    def bearer_token(self) -> str | None:
-        scheme, _, token = self.headers.get("authorization", "").partition(" ")
-        return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
-@dataclass
-class Response:
-    status: int
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    cookies: list[str] = field(default_factory=list)
 
 
 def html_response(page: str, status: int = 200) -> Response:
