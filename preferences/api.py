@@ -20,18 +20,11 @@ from notifyadmin.accounts.access import Access
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.actor import Actor
 from preferences.api_auth import ApiClientAuthentication, ApiClientPermission
-from preferences.history import ChangeMeta
 from preferences.identifiers import InvalidContactDetail, lookup_hash, mobile_normalise
 from preferences.models import ApiClient, Category, ChangeSource, Channel, ContactPoint, IdempotencyRecord, Patient
 from preferences.nhs_number import InvalidNhsNumber, nhs_number_mask, nhs_number_normalise
 from preferences.selectors import contact_mask, preference_grid
-from preferences.services import (
-    PreferenceError,
-    contact_point_add,
-    contact_point_status_change,
-    opt_out_record,
-    preferences_change,
-)
+from preferences.services import ContactChange, PreferenceError, opt_out_by_mobile, opt_out_record, patient_change
 
 NOT_FOUND = "No patient found."
 
@@ -92,6 +85,14 @@ class ApiError(Exception):
 
 def _client(request: Request) -> ApiClient:
     return request.auth  # type: ignore[return-value]
+
+
+def _actor(client: ApiClient) -> Actor:
+    # Until client systems carry their own permissions (integrations), an API client may change
+    # the preferences of its own organisation's patients, and nothing else.
+    return Actor.system(
+        name=client.client_id, organisation=client.organisation, permissions=frozenset({Permission.PREFERENCE_CHANGE})
+    )
 
 
 def _find(client: ApiClient, *, patient_id: Any = None, nhs_number: str = "", mobile: str = "") -> Patient:
@@ -272,55 +273,50 @@ class PatientChangeView(_ApiView):
 
         def work() -> tuple[int, dict[str, Any]]:
             patient = _find(client, patient_id=patient_id)
-            meta = ChangeMeta(source=data["source"], reason=data["reason"], system_client=client.client_id)
-            actor = Actor.system(name=client.client_id, organisation=client.organisation)
             cells = {(c["category"], c["channel"]): c["allowed"] for c in data.get("preferences", [])}
-            if cells or "no_non_essential" in data or "channel_order" in data:
-                preferences_change(
-                    patient=patient,
-                    expected_lock_version=None,
-                    cells=cells,
-                    meta=meta,
-                    actor=actor,
-                    no_non_essential=data.get("no_non_essential"),
-                    channel_order=data.get("channel_order"),
-                    audit_action="preference.api.changed",
-                )
-            if contact := data.get("contact_point"):
-                _contact_change(patient, contact, meta, actor)
+            contact = _contact_change(data["source"], data.get("contact_point"))
             if not (cells or contact or "no_non_essential" in data or "channel_order" in data):
                 raise ApiError(
                     "Send at least one change: preferences, no_non_essential, channel_order or contact_point."
                 )
+            patient_change(
+                actor=_actor(client),
+                patient=patient,
+                expected_lock_version=None,
+                source=data["source"],
+                reason=data["reason"],
+                cells=cells,
+                no_non_essential=data.get("no_non_essential"),
+                channel_order=data.get("channel_order"),
+                contact=contact,
+                audit_action="preference.api.changed",
+            )
             patient.refresh_from_db()
             return 200, preferences_body(patient)
 
         return _idempotent(request, f"change:{patient_id}", work)
 
 
-def _contact_change(patient: Patient, contact: dict[str, Any], meta: ChangeMeta, actor: Actor) -> None:
-    source = (
+def _contact_change(source: str, contact: dict[str, Any] | None) -> ContactChange | None:
+    if not contact:
+        return None
+    contact_source = (
         ContactPoint.Source.DELIVERY_RECEIPT
-        if meta.source == ChangeSource.DELIVERY_BOUNCE
+        if source == ChangeSource.DELIVERY_BOUNCE
         else ContactPoint.Source.OTHER_SYSTEM
     )
     if contact.get("id"):
-        point = patient.contact_points.filter(id=contact["id"]).first()
-        if point is None or not contact.get("status"):
+        if not contact.get("status"):
             raise ApiError("Send the id of one of this patient's contact points and its new status.")
-        contact_point_status_change(contact_point=point, status=contact["status"], meta=meta, actor=actor)
-    else:
-        if not contact.get("kind") or ("value" not in contact and contact.get("kind") != "nhsapp"):
-            raise ApiError("Send the kind and value of the new contact point.")
-        contact_point_add(
-            patient=patient,
-            kind=contact["kind"],
-            value=contact.get("value", ""),
-            source=source,
-            meta=meta,
-            actor=actor,
-            status=contact.get("status") or ContactPoint.Status.UNVERIFIED,
-        )
+        return ContactChange(contact_point_id=str(contact["id"]), status=contact["status"])
+    if not contact.get("kind") or ("value" not in contact and contact.get("kind") != "nhsapp"):
+        raise ApiError("Send the kind and value of the new contact point.")
+    return ContactChange(
+        contact_source=contact_source,
+        kind=contact["kind"],
+        value=contact.get("value", ""),
+        status=contact.get("status") or ContactPoint.Status.UNVERIFIED,
+    )
 
 
 class OptOutView(_ApiView):
@@ -337,18 +333,32 @@ class OptOutView(_ApiView):
             return _error("Send exactly one of patient_id, nhs_number or mobile.", 400)
 
         def work() -> tuple[int, dict[str, Any]]:
-            patient = _find(
-                client,
-                patient_id=data.get("patient_id"),
-                nhs_number=data.get("nhs_number", ""),
-                mobile=data.get("mobile", ""),
-            )
             source = ChangeSource.PATIENT_SMS_REPLY if data["channel"] == Channel.SMS else ChangeSource.OTHER_SYSTEM_API
+            if data.get("mobile"):
+                # A STOP from a shared phone opts out every patient of the organisation with it.
+                try:
+                    results = opt_out_by_mobile(
+                        actor=_actor(client),
+                        mobile=data["mobile"],
+                        channel=data["channel"],
+                        source=source,
+                        reason=data["reason"],
+                    )
+                except InvalidContactDetail as error:
+                    raise ApiError(str(error)) from error
+                if not results:
+                    raise ApiError(NOT_FOUND, status.HTTP_404_NOT_FOUND)
+                patient = next(iter(results))
+                kept_open = sorted({category for kept in results.values() for category in kept})
+                patient.refresh_from_db()
+                return 200, {
+                    **preferences_body(patient),
+                    "critical_categories_kept_open": kept_open,
+                    "patients_opted_out": len(results),
+                }
+            patient = _find(client, patient_id=data.get("patient_id"), nhs_number=data.get("nhs_number", ""))
             kept_open = opt_out_record(
-                patient=patient,
-                channel=data["channel"],
-                meta=ChangeMeta(source=source, reason=data["reason"], system_client=client.client_id),
-                actor=Actor.system(name=client.client_id, organisation=client.organisation),
+                actor=_actor(client), patient=patient, channel=data["channel"], source=source, reason=data["reason"]
             )
             patient.refresh_from_db()
             return 200, {**preferences_body(patient), "critical_categories_kept_open": kept_open}

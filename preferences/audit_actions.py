@@ -2,6 +2,7 @@
 
 ACTIONS = {
     # Patients and preferences (preferences app)
+    "patient.created": "Created a patient's record",
     "patient.searched": "Searched for a patient",
     "patient.viewed": "Viewed a patient's page",
     "patient.contact.revealed": "Revealed a patient's masked contact detail",

@@ -6,16 +6,19 @@ already present is left alone.
 Mobile numbers are in the 07400 range and emails on example.com; nothing is ever sent from here.
 """
 
+import contextlib
+from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 
 from notifyadmin.accounts.models import StaffUser
-from notifyadmin.accounts.roles import Role
+from notifyadmin.accounts.roles import Permission, Role
 from notifyadmin.accounts.services import role_assign
 from notifyadmin.core.actor import Actor
 from notifyadmin.core.demo import DemoContext
-from preferences.history import ChangeMeta
+from preferences.history import history_backdated
 from preferences.identifiers import lookup_hash
 from preferences.models import ChangeSource, ContactPoint, Patient
 from preferences.nhs_number import synthetic_nhs_number
@@ -64,10 +67,22 @@ def _extra_desk_staff(context: DemoContext, audit_actor: Actor) -> list[StaffUse
     return people
 
 
+@contextlib.contextmanager
+def _as(actor: Actor, at: datetime, source: str, reason: str) -> Iterator[dict[str, object]]:
+    """A change by `actor`, its history dated `at` (the audit events keep the real time)."""
+    with history_backdated(at):
+        yield {"actor": actor, "source": source, "reason": reason}
+
+
 def seed(context: DemoContext) -> None:
     organisation = context.organisation
     seed_actor = Actor.system(name="seed_demo", organisation=organisation)
+    # The patient administration system and GP record feed, as the history names them.
+    gateway = Actor.system(
+        name="gp-sms-gateway", organisation=organisation, permissions=frozenset({Permission.PREFERENCE_CHANGE})
+    )
     staff = _extra_desk_staff(context, seed_actor)
+    desk_actors = [Actor.staff(user=user, role=Role.SERVICE_DESK, organisation=organisation) for user in staff]
     now = timezone.now()
     for index, (given, family, preferred, language, formats) in enumerate(DEMO_PATIENTS):
         nhs_number = synthetic_nhs_number(index * 1000 + 1)
@@ -79,107 +94,102 @@ def seed(context: DemoContext) -> None:
 
         def desk(
             days: int, reason: str, source: str = ChangeSource.PHONE_CALL, who: int = 0, start: datetime = start
-        ) -> ChangeMeta:
-            return ChangeMeta(
-                source=source,
-                reason=reason,
-                user=staff[who % len(staff)],
-                role=Role.SERVICE_DESK,
-                at=start + timedelta(days=days),
-            )
+        ) -> contextlib.AbstractContextManager[dict[str, object]]:
+            return _as(desk_actors[who % len(desk_actors)], start + timedelta(days=days), source, reason)
 
         def system(
             days: int, reason: str, source: str = ChangeSource.OTHER_SYSTEM_API, start: datetime = start
-        ) -> ChangeMeta:
-            return ChangeMeta(
-                source=source, reason=reason, system_client="gp-sms-gateway", at=start + timedelta(days=days)
+        ) -> contextlib.AbstractContextManager[dict[str, object]]:
+            return _as(gateway, start + timedelta(days=days), source, reason)
+
+        with system(0, "Registered from the patient administration system") as who:
+            patient = patient_create(
+                **who,  # type: ignore[arg-type]
+                nhs_number=nhs_number,
+                given_name=given,
+                family_name=family,
+                preferred_name=preferred,
+                language=language,
+                accessible_formats=formats,
+            )
+        _contact_points(patient, index, given, family, desk, system)
+        with desk(30, "Patient agreed to hear about surveys", ChangeSource.IN_PERSON, who=index + 2) as who:
+            preferences_change(
+                **who,  # type: ignore[arg-type]
+                patient=patient,
+                expected_lock_version=None,
+                cells={("campaigns_surveys", "email"): True},
+            )
+        with desk(75, "Patient prefers fewer texts", ChangeSource.LETTER, who=index) as who:
+            preferences_change(
+                **who,  # type: ignore[arg-type]
+                patient=patient,
+                expected_lock_version=None,
+                cells={("service_updates", "sms"): False, ("prescriptions", "letter"): False},
+            )
+        if index % 3 == 0:
+            with system(120, "Patient replied STOP", ChangeSource.PATIENT_SMS_REPLY) as who:
+                preferences_change(
+                    **who,  # type: ignore[arg-type]
+                    patient=patient,
+                    expected_lock_version=None,
+                    cells={("service_updates", "email"): False},
+                    no_non_essential=True,
+                )
+        with desk(150, "Patient asked to try texts first", who=index + 1) as who:
+            preferences_change(
+                **who,  # type: ignore[arg-type]
+                patient=patient,
+                expected_lock_version=None,
+                cells={("appointments", "letter"): index % 2 == 1},
+                channel_order=["sms", "nhsapp", "email", "letter"],
             )
 
-        patient = patient_create(
-            organisation=organisation,
-            nhs_number=nhs_number,
-            given_name=given,
-            family_name=family,
-            preferred_name=preferred,
-            language=language,
-            accessible_formats=formats,
-            meta=system(0, "Registered from the patient administration system"),
-        )
-        mobile_status = STATUSES[index % 4]
+
+def _contact_points(patient: Patient, index: int, given: str, family: str, desk: Any, system: Any) -> None:
+    """Realistic contact points: a mobile for everyone (some bounced or invalid), an email for
+    most (one in four has none), the NHS App for half, a postal address for everyone."""
+    mobile_status = STATUSES[index % 4]
+    with system(1, "Imported from the GP record") as who:
         mobile = contact_point_add(
+            **who,
             patient=patient,
             kind=ContactPoint.Kind.MOBILE,
             value=f"07400 {100000 + index * 37:06d}",
-            source=ContactPoint.Source.OTHER_SYSTEM,
-            meta=system(1, "Imported from the GP record"),
-            actor=seed_actor,
+            contact_source=ContactPoint.Source.OTHER_SYSTEM,
             status=mobile_status if mobile_status != ContactPoint.Status.BOUNCED else ContactPoint.Status.UNVERIFIED,
             verified_how="Code sent by text and read back",
         )
-        contact_point_add(
-            patient=patient,
-            kind=ContactPoint.Kind.EMAIL,
-            value=f"{given.lower()}.{family.lower().replace(chr(39), '')}@example.com",
-            source=ContactPoint.Source.PATIENT,
-            meta=desk(5, "Patient gave their email", who=index),
-            actor=seed_actor,
-            status=STATUSES[(index + 1) % 4],
-            verified_how="Link in email clicked",
-        )
-        if index % 2 == 0:
+    if index % 4 != 3:
+        with desk(5, "Patient gave their email", who=index) as who:
             contact_point_add(
+                **who,
+                patient=patient,
+                kind=ContactPoint.Kind.EMAIL,
+                value=f"{given.lower()}.{family.lower().replace(chr(39), '')}@example.com",
+                contact_source=ContactPoint.Source.PATIENT,
+                status=STATUSES[(index + 1) % 4],
+                verified_how="Link in email clicked",
+            )
+    if index % 2 == 0:
+        with system(2, "Patient uses the NHS App") as who:
+            contact_point_add(
+                **who,
                 patient=patient,
                 kind=ContactPoint.Kind.NHSAPP,
                 value="",
-                source=ContactPoint.Source.OTHER_SYSTEM,
-                meta=system(2, "Patient uses the NHS App"),
-                actor=seed_actor,
+                contact_source=ContactPoint.Source.OTHER_SYSTEM,
                 status=ContactPoint.Status.VERIFIED,
                 verified_how="NHS login",
             )
+    with desk(6, "Confirmed address on the phone", who=index + 1) as who:
         contact_point_add(
+            **who,
             patient=patient,
             kind=ContactPoint.Kind.POSTAL_ADDRESS,
             value=f"{index + 12} Orchard Lane\nNorthfield\nNF{index % 9 + 1} {index % 9 + 2}AB",
-            source=ContactPoint.Source.SERVICE_DESK,
-            meta=desk(6, "Confirmed address on the phone", who=index + 1),
-            actor=seed_actor,
+            contact_source=ContactPoint.Source.SERVICE_DESK,
         )
-        if mobile_status == ContactPoint.Status.BOUNCED:
-            contact_point_status_change(
-                contact_point=mobile,
-                status=ContactPoint.Status.BOUNCED,
-                meta=system(40, "Text message could not be delivered", ChangeSource.DELIVERY_BOUNCE),
-                actor=seed_actor,
-            )
-        preferences_change(
-            patient=patient,
-            expected_lock_version=None,
-            cells={("campaigns_surveys", "email"): True},
-            meta=desk(30, "Patient agreed to hear about surveys", ChangeSource.IN_PERSON, who=index + 2),
-            actor=seed_actor,
-        )
-        preferences_change(
-            patient=patient,
-            expected_lock_version=None,
-            cells={("service_updates", "sms"): False, ("prescriptions", "letter"): False},
-            meta=desk(75, "Patient prefers fewer texts", ChangeSource.LETTER, who=index),
-            actor=seed_actor,
-        )
-        if index % 3 == 0:
-            preferences_change(
-                patient=patient,
-                expected_lock_version=None,
-                cells={("service_updates", "email"): False},
-                no_non_essential=True,
-                meta=system(120, "Patient replied STOP", ChangeSource.PATIENT_SMS_REPLY),
-                actor=seed_actor,
-            )
-        preferences_change(
-            patient=patient,
-            expected_lock_version=None,
-            cells={("appointments", "letter"): index % 2 == 1},
-            channel_order=["sms", "nhsapp", "email", "letter"],
-            meta=desk(150, "Patient asked to try texts first", who=index + 1),
-            actor=seed_actor,
-        )
+    if mobile_status == ContactPoint.Status.BOUNCED:
+        with system(40, "Text message could not be delivered", ChangeSource.DELIVERY_BOUNCE) as who:
+            contact_point_status_change(**who, contact_point=mobile, status=ContactPoint.Status.BOUNCED)

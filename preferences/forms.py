@@ -5,7 +5,16 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 
-from preferences.models import AccessibleFormat, ChangeSource, Channel, ContactPoint
+from notifyadmin.core.channels import CHANNEL_SHORT_LABELS, Channel, Language, language_label
+from preferences.limits import (
+    CONTACT_VALUE_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    SEARCH_REASON_DETAIL_MAX_LENGTH,
+    SEARCH_VALUE_MAX_LENGTH,
+    VERIFIED_HOW_MAX_LENGTH,
+)
+from preferences.models import AccessibleFormat, ChangeSource, ContactPoint
 from preferences.policies import Policy
 
 OTHER_REASON = "other"
@@ -22,7 +31,7 @@ class ReasonFieldsMixin(forms.Form):
     )
     reason = forms.CharField(
         label="Reason for the change",
-        max_length=1000,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Enter the reason for this change"},
     )
@@ -37,7 +46,7 @@ class PatientFindForm(forms.Form):
     )
     search_value = forms.CharField(
         label="NHS number, mobile phone number or email address",
-        max_length=320,
+        max_length=SEARCH_VALUE_MAX_LENGTH,
         error_messages={"required": "Enter the NHS number, mobile phone number or email address"},
     )
     reason = forms.ChoiceField(
@@ -46,7 +55,9 @@ class PatientFindForm(forms.Form):
         error_messages={"required": "Select why you need to find this patient"},
     )
     reason_detail = forms.CharField(
-        label="More detail (optional unless you chose 'Another reason')", max_length=500, required=False
+        label="More detail (optional unless you chose 'Another reason')",
+        max_length=SEARCH_REASON_DETAIL_MAX_LENGTH,
+        required=False,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -73,7 +84,7 @@ def cell_name(category: str, channel: str) -> str:
 
 class PreferencesForm(ReasonFieldsMixin):
     no_non_essential = forms.BooleanField(label="No non-essential messages", required=False)
-    first_channel = forms.ChoiceField(label="Channel to try first", choices=Channel.choices)
+    first_channel = forms.ChoiceField(label="Channel to try first", choices=list(CHANNEL_SHORT_LABELS.items()))
 
     def __init__(self, *args: Any, policies: dict[str, Policy], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -103,7 +114,7 @@ class ContactPointAddForm(ReasonFieldsMixin):
     value = forms.CharField(
         label="Mobile number, email address or postal address",
         required=False,
-        max_length=1000,
+        max_length=CONTACT_VALUE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="For a postal address, one line each, ending with the postcode. Leave empty for the NHS App.",
     )
@@ -120,17 +131,28 @@ class ContactPointStatusForm(ReasonFieldsMixin):
         choices=[("", "Select"), *ContactPoint.Status.choices],
         error_messages={"required": "Select the new status"},
     )
-    verified_how = forms.CharField(label="How was it verified? (if verified)", required=False, max_length=200)
+    verified_how = forms.CharField(
+        label="How was it verified? (if verified)", required=False, max_length=VERIFIED_HOW_MAX_LENGTH
+    )
 
 
 class PatientDetailsForm(ReasonFieldsMixin):
-    preferred_name = forms.CharField(label="Preferred name", required=False, max_length=100)
-    language = forms.CharField(
+    preferred_name = forms.CharField(label="Preferred name", required=False, max_length=NAME_MAX_LENGTH)
+    language = forms.ChoiceField(
         label="Language",
-        max_length=35,
-        help_text="A language tag, for example en, cy or pl.",
-        error_messages={"required": "Enter the language, for example en"},
+        choices=Language.choices,
+        error_messages={
+            "required": "Select the patient's language",
+            "invalid_choice": "Select the patient's language from the list",
+        },
     )
     accessible_formats = forms.MultipleChoiceField(
         label="Accessible formats", required=False, choices=AccessibleFormat.choices
     )
+
+    def __init__(self, *args: Any, current_language: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A language stored before the list existed stays valid until someone changes it.
+        if current_language and current_language not in Language.values:
+            field = cast(forms.ChoiceField, self.fields["language"])
+            field.choices = [(current_language, language_label(current_language)), *Language.choices]

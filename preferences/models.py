@@ -10,15 +10,11 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from notifyadmin.core.categories import MessageCategory
+from notifyadmin.core.channels import Channel, Language
 
 Category = MessageCategory
-
-
-class Channel(models.TextChoices):
-    NHSAPP = "nhsapp", "NHS App"
-    SMS = "sms", "SMS"
-    EMAIL = "email", "Email"
-    LETTER = "letter", "Letter"
+# The channel vocabulary is the kernel's (notifyadmin.core.channels); it is imported here only
+# because the columns below use it. Import it from the kernel, not from this module.
 
 
 class LawfulBasis(models.TextChoices):
@@ -76,7 +72,8 @@ class Patient(models.Model):
     preferred_name = models.CharField(
         max_length=100, blank=True, help_text="Used in messages instead of the legal name."
     )
-    language = models.CharField(max_length=35, default="en", help_text="BCP 47 language tag, for example en or cy.")
+    # The kernel's language list; a value stored before the list existed stays valid (see forms).
+    language = models.CharField(max_length=35, default=Language.ENGLISH, choices=Language.choices)
     accessible_formats = models.JSONField(default=list, blank=True)
     no_non_essential = models.BooleanField(default=False, help_text="Only messages in critical categories.")
     channel_order = models.JSONField(default=list, blank=True)

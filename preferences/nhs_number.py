@@ -15,8 +15,8 @@ Error messages say what is wrong in general terms; they never include the value.
 
 import re
 
-_PLAIN = re.compile(r"^\d{10}$")
-_GROUPED = re.compile(r"^(\d{3})([ -])(\d{3})\2(\d{4})$")
+_PLAIN = re.compile(r"^\d{10}$", re.ASCII)
+_GROUPED = re.compile(r"^(\d{3})([ -])(\d{3})\2(\d{4})$", re.ASCII)
 NHS_NUMBER_LENGTH = 10
 _MODULUS = 11
 
@@ -48,7 +48,7 @@ def nhs_number_normalise(value: str) -> str:
         grouped = _GROUPED.match(text)
         if grouped:
             digits = grouped.group(1) + grouped.group(3) + grouped.group(4)
-        elif re.search(r"[^\d \-]", text):
+        elif re.search(r"[^\d \-]", text, re.ASCII):  # digits of other scripts are not numbers here
             raise InvalidNhsNumber("NHS number must contain only numbers")
         else:
             bare = re.sub(r"[ \-]", "", text)

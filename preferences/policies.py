@@ -7,17 +7,20 @@ patient's "no non-essential messages" switch; every other category is non-essent
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from preferences.models import Category, CategoryPolicy, Channel, LawfulBasis
+from notifyadmin.core.channels import DEFAULT_CHANNEL_ORDER as _KERNEL_ORDER
+from notifyadmin.core.channels import Channel
+from preferences.models import Category, CategoryPolicy, LawfulBasis
 
 if TYPE_CHECKING:
     from notifyadmin.accounts.models import Organisation
 
 ALL_ON = {channel.value: True for channel in Channel}
 ALL_OFF = {channel.value: False for channel in Channel}
-DEFAULT_CHANNEL_ORDER = [Channel.NHSAPP.value, Channel.SMS.value, Channel.EMAIL.value, Channel.LETTER.value]
+DEFAULT_CHANNEL_ORDER = list(_KERNEL_ORDER)
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,19 @@ DEFAULT_POLICIES: dict[str, Policy] = {
 def category_policies(*, organisation: Organisation) -> dict[str, Policy]:
     """Every category's policy for the organisation, in display order."""
     overrides = {row.category: row for row in CategoryPolicy.objects.filter(organisation=organisation)}
+    return _with_overrides(overrides)
+
+
+def category_policies_for(*, organisation_ids: Iterable[Any]) -> dict[Any, dict[str, Policy]]:
+    """{organisation id: every category's policy} for several organisations, in one query."""
+    ids = set(organisation_ids)
+    overrides: dict[Any, dict[str, CategoryPolicy]] = {pk: {} for pk in ids}
+    for row in CategoryPolicy.objects.filter(organisation_id__in=ids):
+        overrides[row.organisation_id][row.category] = row
+    return {pk: _with_overrides(rows) for pk, rows in overrides.items()}
+
+
+def _with_overrides(overrides: dict[str, CategoryPolicy]) -> dict[str, Policy]:
     policies = {}
     for category in Category:
         row = overrides.get(category.value)

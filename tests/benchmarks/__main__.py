@@ -90,6 +90,10 @@ def run() -> None:
     tracemalloc.stop()
     figure(f"audit CSV export peak Python memory for {rows - 1} rows", peak / 1024 / 1024, "MiB")
 
+    from tests.benchmarks import nhs_notify_sandbox
+
+    nhs_notify_sandbox.run(figure)
+
 
 if __name__ == "__main__":
     main()

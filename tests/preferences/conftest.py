@@ -5,7 +5,6 @@ import pytest
 from notifyadmin.accounts.models import Organisation, StaffUser
 from notifyadmin.accounts.roles import Role
 from notifyadmin.core.actor import Actor
-from preferences.history import ChangeMeta
 from preferences.models import ChangeSource, ContactPoint, Patient
 from tests.preferences.factories import add_contact, make_patient
 
@@ -34,8 +33,10 @@ def desk_context(desk_user: StaffUser, organisation: Organisation) -> Actor:
 
 
 @pytest.fixture
-def desk_meta(desk_user: StaffUser) -> Callable[..., ChangeMeta]:
-    def make(reason: str = "Patient asked on the phone", source: str = ChangeSource.PHONE_CALL) -> ChangeMeta:
-        return ChangeMeta(source=source, reason=reason, user=desk_user, role=Role.SERVICE_DESK)
+def desk_meta() -> Callable[..., dict[str, str]]:
+    """How and why a change reached the service desk, as the services take them."""
+
+    def make(reason: str = "Patient asked on the phone", source: str = ChangeSource.PHONE_CALL) -> dict[str, str]:
+        return {"source": source, "reason": reason}
 
     return make

@@ -62,3 +62,11 @@ def test_synthetic_nhs_numbers_are_valid_and_in_the_reserved_range() -> None:
 
 def test_mask_shows_only_the_last_four_digits() -> None:
     assert nhs_number_mask("9434765919") == "*** *** 5919"
+
+
+@pytest.mark.parametrize("entered", ["٩٤٣٤٧٦٥٩١٩", "９４３４７６５９１９", "९४३ ४७६ ५९१९"])
+def test_digits_of_other_scripts_are_refused(entered: str) -> None:
+    # Python's \d matches any script's digits; an NHS number is ASCII digits only.
+    with pytest.raises(InvalidNhsNumber) as raised:
+        nhs_number_normalise(entered)
+    assert str(raised.value) == "NHS number must contain only numbers"

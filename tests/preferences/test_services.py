@@ -45,7 +45,7 @@ def test_a_change_is_recorded_once_with_actor_role_source_and_reason(patient, de
         patient=patient,
         expected_lock_version=patient.lock_version,
         cells={("prescriptions", "sms"): False},
-        meta=desk_meta("Patient prefers letters"),
+        **desk_meta("Patient prefers letters"),
         actor=desk_context,
     )
 
@@ -85,7 +85,7 @@ def test_a_change_without_reason_or_source_is_refused_and_nothing_saved(
             patient=patient,
             expected_lock_version=patient.lock_version,
             cells={("prescriptions", "sms"): False},
-            meta=desk_meta(reason, source),
+            **desk_meta(reason, source),
             actor=desk_context,
         )
     assert str(raised.value) == message
@@ -99,7 +99,7 @@ def test_closing_the_last_channel_of_a_critical_category_is_refused(patient, des
         patient=patient,
         expected_lock_version=patient.lock_version,
         cells={("appointments", "nhsapp"): False, ("appointments", "email"): False, ("appointments", "letter"): False},
-        meta=desk_meta(),
+        **desk_meta(),
         actor=desk_context,
     )
     patient.refresh_from_db()
@@ -109,7 +109,7 @@ def test_closing_the_last_channel_of_a_critical_category_is_refused(patient, des
             patient=patient,
             expected_lock_version=patient.lock_version,
             cells={("appointments", "sms"): False, ("prescriptions", "sms"): False},
-            meta=desk_meta(),
+            **desk_meta(),
             actor=desk_context,
         )
 
@@ -124,7 +124,7 @@ def test_closing_the_last_channel_of_a_critical_category_is_refused(patient, des
 def test_non_critical_categories_may_close_every_channel(patient, desk_meta, desk_context):
     cells = {("prescriptions", channel): False for channel in ("nhsapp", "sms", "email", "letter")}
     preferences_change(
-        patient=patient, expected_lock_version=patient.lock_version, cells=cells, meta=desk_meta(), actor=desk_context
+        patient=patient, expected_lock_version=patient.lock_version, cells=cells, **desk_meta(), actor=desk_context
     )
     assert not Preference.objects.filter(patient=patient, category="prescriptions", allowed=True).exists()
 
@@ -135,7 +135,7 @@ def test_a_stale_submission_is_refused_and_the_other_change_kept(patient, desk_m
         patient=patient,
         expected_lock_version=opened_at_version,
         cells={("prescriptions", "sms"): False},
-        meta=desk_meta(),
+        **desk_meta(),
         actor=desk_context,
     )
 
@@ -144,7 +144,7 @@ def test_a_stale_submission_is_refused_and_the_other_change_kept(patient, desk_m
             patient=patient,
             expected_lock_version=opened_at_version,
             cells={("prescriptions", "email"): False},
-            meta=desk_meta(),
+            **desk_meta(),
             actor=desk_context,
         )
 
@@ -158,7 +158,7 @@ def test_nothing_changed_is_refused(patient, desk_meta, desk_context):
             patient=patient,
             expected_lock_version=patient.lock_version,
             cells={("appointments", "sms"): True},
-            meta=desk_meta(),
+            **desk_meta(),
             actor=desk_context,
         )
 
@@ -170,7 +170,7 @@ def test_channel_order_must_be_a_permutation(patient, desk_meta, desk_context):
             expected_lock_version=patient.lock_version,
             cells={},
             channel_order=["sms", "sms", "email", "letter"],
-            meta=desk_meta(),
+            **desk_meta(),
             actor=desk_context,
         )
 
@@ -183,7 +183,7 @@ def test_revert_makes_a_new_change_and_keeps_history(patient, desk_meta, desk_co
             expected_lock_version=patient.lock_version,
             cells={("prescriptions", "sms"): False},
             no_non_essential=True,
-            meta=desk_meta("First"),
+            **desk_meta("First"),
             actor=desk_context,
         )
     point = patient_timeline(patient=patient)[0]
@@ -193,7 +193,7 @@ def test_revert_makes_a_new_change_and_keeps_history(patient, desk_meta, desk_co
             patient=patient,
             expected_lock_version=patient.lock_version,
             cells={("prescriptions", "email"): False, ("prescriptions", "sms"): True},
-            meta=desk_meta("Second"),
+            **desk_meta("Second"),
             actor=desk_context,
         )
     rows_before = Preference.history.filter(patient_id=patient.id).count()
@@ -204,7 +204,7 @@ def test_revert_makes_a_new_change_and_keeps_history(patient, desk_meta, desk_co
             patient=patient,
             to=timeline_point(patient=patient, change_id=point.change_id),
             expected_lock_version=patient.lock_version,
-            meta=desk_meta("Undo mistaken change"),
+            **desk_meta("Undo mistaken change"),
             actor=desk_context,
         )
 
@@ -228,12 +228,12 @@ def test_opt_out_closes_sms_but_keeps_a_critical_category_open_if_it_is_the_last
         patient=patient,
         expected_lock_version=patient.lock_version,
         cells={("screening", "nhsapp"): False, ("screening", "email"): False, ("screening", "letter"): False},
-        meta=desk_meta(),
+        **desk_meta(),
         actor=desk_context,
     )
 
     kept = opt_out_record(
-        patient=patient, channel="sms", meta=desk_meta("STOP reply", "patient_sms_reply"), actor=desk_context
+        patient=patient, channel="sms", **desk_meta("STOP reply", "patient_sms_reply"), actor=desk_context
     )
 
     assert kept == ["screening"]
@@ -248,7 +248,6 @@ def test_find_searches_only_the_organisation_and_audits_with_the_reason(patient,
 
     assert (
         patient_find(
-            organisation=patient.organisation,
             search_by="nhs_number",
             value="999 000 0018",
             reason="Patient phoned",
@@ -258,7 +257,6 @@ def test_find_searches_only_the_organisation_and_audits_with_the_reason(patient,
     )
     assert (
         patient_find(
-            organisation=patient.organisation,
             search_by="email",
             value=EMAIL.upper(),
             reason="Patient phoned",
@@ -268,7 +266,6 @@ def test_find_searches_only_the_organisation_and_audits_with_the_reason(patient,
     )
     assert (
         patient_find(
-            organisation=patient.organisation,
             search_by="mobile",
             value="07400 123456",
             reason="Patient phoned",
@@ -278,7 +275,6 @@ def test_find_searches_only_the_organisation_and_audits_with_the_reason(patient,
     )
     assert (
         patient_find(
-            organisation=patient.organisation,
             search_by="nhs_number",
             value="9990000026",
             reason="Patient phoned",
@@ -297,7 +293,6 @@ def test_find_searches_only_the_organisation_and_audits_with_the_reason(patient,
 def test_find_needs_a_reason(patient, desk_context):
     with pytest.raises(ReasonRequired, match="Select or enter the reason you need to find this patient"):
         patient_find(
-            organisation=patient.organisation,
             search_by="nhs_number",
             value=NHS_NUMBER,
             reason=" ",

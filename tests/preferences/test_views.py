@@ -2,17 +2,20 @@
 reveal (audited), change with reason and source, stale form, timeline, compare, revert, and
 isolation between organisations."""
 
+import re
 import time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
 from notifyadmin.accounts.roles import Role
-from preferences.models import Preference
+from preferences.models import Patient, Preference
 from preferences.selectors import patient_timeline
 from tests.preferences.conftest import EMAIL, MOBILE, NHS_NUMBER
-from tests.preferences.factories import make_patient
+from tests.preferences.factories import add_contact, make_patient
 
 pytestmark = pytest.mark.django_db
 FIND = "preferences:patient-find"
@@ -307,3 +310,109 @@ def test_change_preferred_name_language_and_formats(desk, patient):
     assert (patient.preferred_name, patient.language, patient.accessible_formats) == ("Sammy", "cy", ["large_print"])
     top = patient_timeline(patient=patient)[0]
     assert "Preferred name: Not set → Sammy" in top.items and top.source == "Letter"
+
+
+def _preferences_queries(client, url):
+    """The page's status and its queries of the preferences tables, by table (sessions, sign-in
+    and the audit trail's own queries are not this page's to count)."""
+    with CaptureQueriesContext(connection) as captured:
+        status = client.get(url).status_code
+    tables = [re.search(r'FROM "(preferences_\w+)"', q["sql"]) for q in captured.captured_queries]
+    return status, sorted(match.group(1) for match in tables if match)
+
+
+def test_the_patient_page_reads_each_thing_once(desk, patient):
+    # Before: 20 queries in all, of which 8 on the preferences tables (policies read three times,
+    # the grid twice). Now 16 in all (17 on PostgreSQL, with the audit lock), 4 of them here.
+    _find(desk)
+
+    status, tables = _preferences_queries(desk, reverse("preferences:patient-detail", args=[patient.id]))
+
+    assert status == 200
+    assert tables == [
+        "preferences_categorypolicy",
+        "preferences_contactpoint",
+        "preferences_patient",
+        "preferences_preference",
+    ]
+
+
+def test_the_revert_page_reads_history_once(desk, patient):
+    # Before: 19 queries in all, the three history tables read four times (12). Now 10, once each.
+    _find(desk)
+    change_id = patient_timeline(patient=patient)[0].change_id
+
+    status, tables = _preferences_queries(
+        desk, reverse("preferences:patient-revert", args=[patient.id]) + f"?to={change_id}"
+    )
+
+    assert status == 200
+    assert tables == [
+        "preferences_historicalcontactpoint",
+        "preferences_historicalpatient",
+        "preferences_historicalpreference",
+        "preferences_patient",
+    ]
+
+
+def test_the_patient_page_says_how_we_would_contact_them_and_why_not(desk, patient):
+    _find(desk)
+    desk.post(
+        reverse("preferences:preferences-change", args=[patient.id]),
+        _grid_post(patient, pref__appointments__sms=None),
+    )
+
+    body = desk.get(reverse("preferences:patient-detail", args=[patient.id])).content.decode()
+
+    assert "How we would contact them" in body
+    assert "Email</td>" in body  # appointments: email only
+    assert "SMS: opted out of text messages about appointments" in body
+    assert "NHS App: does not use the NHS App" in body
+    assert "Letter: no postal address" in body
+
+
+def test_the_language_is_chosen_from_the_list(desk, patient):
+    _find(desk)
+    url = reverse("preferences:patient-details", args=[patient.id])
+    base = {"preferred_name": "", "source": "letter", "reason": "Letter", "lock_version": patient.lock_version}
+
+    refused = desk.post(url, {**base, "language": "klingon"})
+
+    assert refused.status_code == 400
+    assert "Select the patient&#39;s language from the list" in refused.content.decode()
+    assert re.search(r'<option value="cy"\s*>Welsh</option>', desk.get(url).content.decode())
+    assert desk.post(url, {**base, "language": "pl"}).status_code == 302
+    patient.refresh_from_db()
+    assert patient.language == "pl"
+
+
+def test_a_language_stored_before_the_list_existed_stays_valid(desk, patient):
+    Patient.objects.filter(pk=patient.pk).update(language="en-GB")
+    patient.refresh_from_db()
+    _find(desk)
+    url = reverse("preferences:patient-details", args=[patient.id])
+
+    response = desk.post(
+        url,
+        {
+            "preferred_name": "Sammy",
+            "language": "en-GB",
+            "source": "letter",
+            "reason": "Letter from patient",
+            "lock_version": patient.lock_version,
+        },
+    )
+
+    assert response.status_code == 302
+    patient.refresh_from_db()
+    assert (patient.preferred_name, patient.language) == ("Sammy", "en-GB")
+
+
+def test_a_contact_point_of_another_patient_is_404_on_the_status_page(desk, patient, organisation):
+    other = make_patient(organisation=organisation)
+    theirs = add_contact(other, "email", "other@example.com")
+    _find(desk)
+
+    response = desk.get(reverse("preferences:contact-status", args=[patient.id, theirs.id]))
+
+    assert response.status_code == 404

@@ -1,4 +1,5 @@
-"""Fixtures for the CIS2 stand-in tests: a running stand-in, client keys, a back-channel receiver.
+"""Fixtures for the sandbox tests: the CIS2 stand-in (a running stand-in, client keys, a back-channel
+receiver) and the NHS Notify sandbox (a running sandbox, a callback receiver).
 
 Nothing here needs Django: the stand-in is its own HTTP server, started in a thread on port 0.
 """
@@ -16,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from notifyadmin.sandboxes.cis2 import Client, start_standin
+from notifyadmin.sandboxes.nhs_notify import SandboxConfig, Timings, start_sandbox
 
 from .cis2_flow import (
     CLIENT_KID,
@@ -26,6 +28,7 @@ from .cis2_flow import (
     SECRET,
     SECRET_CLIENT_ID,
 )
+from .nhs_notify_support import API_KEY, APPLICATION_ID, callback_receiver_start
 
 
 @dataclass
@@ -135,9 +138,6 @@ def http() -> requests.Session:
 
 
 # NHS Notify sandbox ------------------------------------------------------------------------------
-from notifyadmin.sandboxes.nhs_notify import SandboxConfig, Timings, start_sandbox  # noqa: E402
-
-from .nhs_notify_support import API_KEY, APPLICATION_ID, callback_receiver_start  # noqa: E402
 
 
 @pytest.fixture

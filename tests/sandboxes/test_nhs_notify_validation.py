@@ -7,7 +7,7 @@ import requests
 
 from notifyadmin.sandboxes.nhs_notify.errors import ApiFailure
 from notifyadmin.sandboxes.nhs_notify.spec import specification
-from notifyadmin.sandboxes.nhs_notify.validation import Permissions, batch_request_validate
+from notifyadmin.sandboxes.nhs_notify.validation import Permissions, batch_request_validate, message_request_validate
 
 from .nhs_notify_support import (
     JSON_API,
@@ -132,9 +132,11 @@ def test_unknown_properties_in_a_batch_message_are_refused_by_the_item_schema(no
         {"messageReference": "r", "recipient": {"nhsNumber": "9990548609"}, "extra": True},
         {"messageReference": "r", "recipient": {"nhsNumber": "99905486090"}},
         {"messageReference": "r", "recipient": {"nhsNumber": 9990548609}},
+        {"messageReference": "r", "recipient": {"nhsNumber": "9990548609"}, "unknownAttribute": 1},
+        {"messageReference": "r", "recipient": {"contactDetails": {"address": {"lines": ["a"]}}}},
     ],
 )
-def test_a_batch_message_the_sandbox_accepts_is_valid_under_the_official_item_schema(message):
+def test_a_message_the_sandbox_accepts_is_valid_under_the_official_schemas(message):
     # The fast path skips jsonschema for plain messages: it must never accept what the schema refuses.
     body = batch_body(["placeholder"])
     body["data"]["attributes"]["messages"] = [copy.deepcopy(message)]
@@ -146,7 +148,16 @@ def test_a_batch_message_the_sandbox_accepts_is_valid_under_the_official_item_sc
     except ApiFailure:
         accepted = False
 
+    single = {"data": {"type": "Message", "attributes": {"routingPlanId": PLAN_ALL_CHANNELS, **copy.deepcopy(message)}}}
+    single_schema_valid = specification().request_validator("CreateMessage").is_valid(single)
+    try:
+        message_request_validate(single, authorization="", permissions=Permissions())
+        single_accepted = True
+    except ApiFailure:
+        single_accepted = False
+
     assert not accepted or schema_valid
+    assert not single_accepted or single_schema_valid
 
 
 @pytest.mark.parametrize(
@@ -297,4 +308,3 @@ def test_a_routing_plan_is_checked_after_the_body(notify_plain):
     response = _post_message(notify_plain, body)
 
     assert error_codes(response) == [("400", "CM_INVALID_NHS_NUMBER", "/data/attributes/recipient/nhsNumber")]
-    assert body["data"]["attributes"]["routingPlanId"] != PLAN_ALL_CHANNELS

@@ -13,6 +13,7 @@ import re
 import secrets
 import time
 from json.encoder import encode_basestring_ascii as _json_string
+from typing import TYPE_CHECKING
 
 from notifyadmin.sandboxes.http import Request, Response
 from notifyadmin.sandboxes.nhs_notify import errors, nhsapp_accounts
@@ -26,6 +27,9 @@ from notifyadmin.sandboxes.nhs_notify.validation import (
     body_parse,
     message_request_validate,
 )
+
+if TYPE_CHECKING:  # server imports this module
+    from notifyadmin.sandboxes.nhs_notify.server import SandboxState
 
 JSON_API = "application/vnd.api+json"
 MEDIA_TYPES = ("application/json", JSON_API)
@@ -83,7 +87,7 @@ def route_check(method: str, path: str) -> None:
 class Endpoints:
     """The endpoints, over the sandbox's state (server.Sandbox gives it store, simulation, faults)."""
 
-    def __init__(self, sandbox) -> None:  # sandbox: server.SandboxState (avoids an import cycle)
+    def __init__(self, sandbox: "SandboxState") -> None:
         self.sandbox = sandbox
 
     def create_message(self, request: Request, base: str, decision: Decision) -> Response:

@@ -178,8 +178,9 @@ class CallbackSender:
                 sent.append(item)
                 if duplicate and rng.random() < duplicate:
                     self._held[kind].append(item)  # the same item again, in a later POST
-        # Items held back last time go after this POST's items: they arrive out of order.
-        return sent + released if sent or released else items
+        # Items held back last time go after this POST's items: they arrive out of order. (When
+        # every item was held, the POST is empty and is skipped; the held ones go next time.)
+        return sent + released
 
     def _deliver(self, post: _Post) -> None:
         if not post.items:

@@ -17,9 +17,13 @@ POST /_sandbox/reset          forget everything: messages, references, queued ca
 
 import json
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from notifyadmin.sandboxes.http import Request, Response
 from notifyadmin.sandboxes.nhs_notify.faults import FaultError
+
+if TYPE_CHECKING:  # server imports this module
+    from notifyadmin.sandboxes.nhs_notify.server import SandboxState
 
 PREFIX = "/_sandbox"
 
@@ -42,7 +46,7 @@ def _changes(request: Request) -> dict | Response:
     return changes
 
 
-def control(state, request: Request) -> Response:  # state: server.SandboxState
+def control(state: "SandboxState", request: Request) -> Response:
     path = request.path.removeprefix(PREFIX).rstrip("/") or "/"
     method = request.method
     if path == "/" and method == "GET":

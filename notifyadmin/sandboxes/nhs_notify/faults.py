@@ -83,6 +83,10 @@ class Faults:
             value = merged[name]
             if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
                 raise FaultError(f"{name} must be a number of at least 0.")
+        if sum(merged[name] for name in ("rate_429", "rate_5xx", "rate_timeout", "rate_drop")) > 1:
+            raise FaultError(
+                "rate_429 + rate_5xx + rate_timeout + rate_drop must be at most 1 (one fault per request)."
+            )
         statuses = merged["error_statuses"]
         if not isinstance(statuses, list) or not statuses or any(status not in _ERRORS for status in statuses):
             raise FaultError(f"error_statuses must be a non-empty list of {', '.join(map(str, _ERRORS))}.")

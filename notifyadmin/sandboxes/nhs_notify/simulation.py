@@ -10,6 +10,8 @@ What happens is decided by the safe-recipient catalogue (notifyadmin.core.safe_r
 the NHS number stands for what PDS holds (NHS App account, mobile, email, address, or that the
 patient is not in PDS); contact details in the request override PDS's. NHS App messages count
 as delivered when read; an unread one fails after `timings.read_wait` and the cascade moves on.
+A free-text message whose personalisation field is missing or too long fails at enrichment, as
+NHS Notify accepts it and fails it later.
 
 Each status change is one step, `timings.step` seconds after the last (0: immediately). A ticker
 thread processes due messages in slices under the store lock, never one thread per message,

@@ -19,6 +19,8 @@ import threading
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import yaml
 from jsonschema import Draft4Validator
@@ -75,7 +77,7 @@ class Specification:
     def _load(self, uri: str) -> Any:
         with self._lock:
             if uri not in self._documents:
-                path = Path(uri.removeprefix("file://"))
+                path = Path(url2pathname(urlsplit(uri).path))
                 if self.directory not in path.resolve().parents:
                     raise SpecificationMissing(f"Reference outside the specification: {uri}")
                 self._documents[uri] = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -129,10 +129,11 @@ def _schema_errors(found: _Errors, validator: Draft4Validator, instance: Any, po
                 reported.append(target)
 
 
-def _plain_message(message: dict) -> bool:
+def _plain_message(message: dict, *, closed: bool = True) -> bool:
     """True when the message has only fields whose validity the gateway checks already prove
-    (so the item schema would find nothing): no contact details, no unknown properties."""
-    if not _PLAIN_MESSAGE_KEYS.issuperset(message):
+    (so the schema would find nothing): no contact details, and (when the schema's object is
+    `closed`, as a batch item is) no unknown properties."""
+    if closed and not _PLAIN_MESSAGE_KEYS.issuperset(message):
         return False
     recipient = message.get("recipient")
     if not isinstance(recipient, dict) or not {"nhsNumber"}.issuperset(recipient):
@@ -188,7 +189,10 @@ def message_request_validate(document: Any, *, authorization: str, permissions: 
             _recipient(found, attributes.get("recipient", _MISSING), "/data/attributes/recipient")
             _originator_and_personalisation(found, attributes, "/data/attributes")
             _permissions(found, attributes, "/data/attributes", authorization=authorization, permissions=permissions)
-    _schema_errors(found, specification().request_validator("CreateMessage"), document, "")
+    # CreateMessage's attributes object is open (unknown attributes are allowed), its recipient
+    # and originator closed.
+    if found or not _plain_message(data["attributes"], closed=False):
+        _schema_errors(found, specification().request_validator("CreateMessage"), document, "")
     if found:
         raise ApiFailure(*found)
     return data["attributes"]
