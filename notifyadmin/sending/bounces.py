@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.actor import Actor
 from notifyadmin.sending.models import Message
-from preferences.history import ChangeMeta
 from preferences.models import ChangeSource, ContactPoint
 from preferences.services import PreferenceError, contact_point_status_change
 
@@ -44,11 +43,8 @@ def bounces_record(*, bounced: Sequence[tuple[str, str]]) -> int:
                 contact_point_status_change(
                     contact_point=point,
                     status=ContactPoint.Status.BOUNCED,
-                    meta=ChangeMeta(
-                        source=ChangeSource.DELIVERY_BOUNCE,
-                        reason=f"NHS Notify reported a permanent failure of the {channel} channel",
-                        system_client=RECEIPTS_ACTOR_NAME,
-                    ),
+                    source=ChangeSource.DELIVERY_BOUNCE,
+                    reason=f"NHS Notify reported a permanent failure of the {channel} channel",
                     actor=actor,
                 )
             except PreferenceError:

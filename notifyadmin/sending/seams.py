@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from notifyadmin.sending.status import NotSentReason
+
 if TYPE_CHECKING:
     from notifyadmin.sending.models import Message
 
@@ -30,8 +32,9 @@ FREE_TEXT_KEYS = {"nhsapp": ("body",), "sms": ("sms_body",), "email": ("email_su
 
 def contact_decisions_for(messages: Sequence[Message]) -> dict[Any, ChannelPlan]:
     """For each message: the channels it may use now, in the patient's order, or why none."""
-    from preferences.decisions import contact_decisions
+    from preferences.selectors.contact import RefusalCode, contact_decisions
 
+    preference_codes = {RefusalCode.OPTED_OUT, RefusalCode.NO_NON_ESSENTIAL}
     plans: dict[Any, ChannelPlan] = {}
     by_key: dict[tuple[str, tuple[str, ...]], list[Message]] = {}
     for message in messages:
@@ -40,10 +43,12 @@ def contact_decisions_for(messages: Sequence[Message]) -> dict[Any, ChannelPlan]
         decisions = contact_decisions(patients=[m.patient for m in group], category=category, channels=list(channels))
         for message in group:
             decision = decisions[message.patient_id]
-            if decision.usable:
-                plans[message.id] = ChannelPlan(tuple(decision.usable))
-            else:
-                plans[message.id] = ChannelPlan((), decision.reason_code, decision.summary)
+            if decision.may_contact:
+                plans[message.id] = ChannelPlan(tuple(decision.channels))
+                continue
+            by_preference = all(refusal.code in preference_codes for refusal in decision.refusals)
+            code = NotSentReason.OPTED_OUT if by_preference else NotSentReason.NO_USABLE_CONTACT
+            plans[message.id] = ChannelPlan((), code, "; ".join(decision.reasons)[:300])
     return plans
 
 

@@ -203,8 +203,8 @@ CIRCUIT_FAILURE_THRESHOLD = env.int("CIRCUIT_FAILURE_THRESHOLD", default=5)
 CIRCUIT_COOL_OFF_SECONDS = env.float("CIRCUIT_COOL_OFF_SECONDS", default=30.0)
 # Delivery callbacks: the key NHS Notify sends as x-api-key, and the application id that,
 # with it, keys the HMAC signature of each body.
-NOTIFY_CALLBACK_API_KEY = env.str("NOTIFY_CALLBACK_API_KEY", default="local-callback-key")
-NOTIFY_APPLICATION_ID = env.str("NOTIFY_APPLICATION_ID", default="local-application")
+NOTIFY_CALLBACK_API_KEY = env.str("NOTIFY_CALLBACK_API_KEY", default="local-callback-api-key")
+NOTIFY_APPLICATION_ID = env.str("NOTIFY_APPLICATION_ID", default="local-notify-application")
 
 # Readiness probes must answer quickly even when a dependency hangs.
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
