@@ -7,11 +7,13 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.actions import AUDIT_ACTIONS, register_actions
+        from audit.metrics import register_chain_metrics
         from notifyadmin.accounts.roles import Permission
         from notifyadmin.core import queues
         from notifyadmin.core.registry import HOME_CARDS, NAVIGATION, QUEUES, HomeCard, NavItem, Queue
 
         register_actions(AUDIT_ACTIONS)
+        register_chain_metrics()
         QUEUES.register(queues.AUDIT, Queue(queues.AUDIT, "Audit trail verification"))
         NAVIGATION.register("audit", NavItem("Audit trail", "audit:event-list", Permission.AUDIT_VIEW), order=40)
         HOME_CARDS.register(
