@@ -102,7 +102,7 @@ class PatientLookupForm(forms.Form):
         label="NHS number",
         max_length=20,
         help_text="10 digits, for example 485 777 3456. The filter then uses the patient's reference.",
-        error_messages={"required": "Enter the patient's NHS number"},
+        error_messages={"required": "Enter the patient's NHS number", "max_length": "NHS number must be 10 digits"},
     )
 
     def clean_nhs_number(self) -> str:
