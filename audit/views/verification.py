@@ -2,15 +2,17 @@
 its progress (the page refreshes itself, no JavaScript needed), and list past verifications so
 that a chain that got shorter shows against the one before."""
 
+import logging
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
+from kombu.exceptions import OperationalError
 
-from audit.models import AuditVerification
+from audit.models import AuditVerification, VerificationStatus
 from audit.selectors import audit_verifications_recent
 from audit.services import audit_verification_request
 from audit.tasks import verify_audit_chain
@@ -18,6 +20,8 @@ from notifyadmin.accounts.access import requires
 from notifyadmin.accounts.actors import actor_of
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.errors import NotFound
+
+logger = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 2
 
@@ -37,8 +41,7 @@ def _rows(verifications: list[AuditVerification]) -> list[VerificationRow]:
         if verification.finished and verification.head_position and older is not None:
             difference = verification.head_position - older.head_position
             shorter = difference < 0
-            change = f"{difference} fewer than before" if shorter else f"{difference} more than before"
-            change = change.replace("-", "")
+            change = f"{abs(difference)} {'fewer' if shorter else 'more'} than before"
         rows.append(VerificationRow(verification, change, shorter))
     return rows
 
@@ -48,12 +51,15 @@ def _rows(verifications: list[AuditVerification]) -> list[VerificationRow]:
 def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         actor = actor_of(request)
-        with transaction.atomic():
-            verification = audit_verification_request(actor=actor)
-            payload = actor.to_payload()
-            transaction.on_commit(
-                lambda: verify_audit_chain.apply_async(args=[str(verification.pk)], kwargs={"actor": payload})
+        verification = audit_verification_request(actor=actor)  # committed before the task can look
+        try:
+            verify_audit_chain.apply_async(args=[str(verification.pk)], kwargs={"actor": actor.to_payload()})
+        except OperationalError as error:
+            # Shown on its page as "could not finish": the auditor can start it again.
+            AuditVerification.objects.filter(pk=verification.pk).update(
+                status=VerificationStatus.ERROR, finished_at=timezone.now(), error="the task queue could not be reached"
             )
+            logger.error("audit verification not queued", extra={"error": type(error).__name__})
         return HttpResponseRedirect(reverse("audit:verification", kwargs={"verification_id": verification.pk}))
     return render(request, "audit/verify.jinja", {"rows": _rows(audit_verifications_recent())})
 

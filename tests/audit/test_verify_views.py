@@ -34,15 +34,12 @@ def seed(organisation, count: int) -> None:
             audit_record(actor=Actor.system(name="tests", organisation=organisation), action="auth.signed_out")
 
 
-def test_verify_starts_a_task_and_its_page_follows_it_to_the_result(
-    client_for, organisation, queued, django_capture_on_commit_callbacks
-):
+def test_verify_starts_a_task_and_its_page_follows_it_to_the_result(client_for, organisation, queued):
     seed(organisation, 3)
     client = client_for(Role.AUDITOR)
     # When the auditor asks for a verification
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/audit/verify/")
-    # Then it is recorded, queued after commit, and they are sent to its page
+    response = client.post("/audit/verify/")
+    # Then it is recorded, queued, and they are sent to its page
     verification = AuditVerification.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/audit/verify/{verification.pk}/"
@@ -107,3 +104,19 @@ def test_metrics_report_unsealed_events_and_the_last_verification(client, organi
     # The verification sealed the two; its own event waits for the next run
     assert "notifyadmin_audit_unsealed_events 1.0" in body
     assert "notifyadmin_audit_last_verification_passed 1.0" in body
+
+
+def test_a_verification_that_cannot_be_queued_says_so(client_for, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("broker down")
+
+    monkeypatch.setattr(verification_views.verify_audit_chain, "apply_async", refuse)
+    client = client_for(Role.AUDITOR)
+    response = client.post("/audit/verify/")
+    verification = AuditVerification.objects.get()
+    assert (verification.status, verification.error) == ("error", "the task queue could not be reached")
+    page = client.get(response["Location"]).content.decode()
+    assert "The verification could not finish" in page
+    assert "It stopped after 0 events (the task queue could not be reached)." in page
