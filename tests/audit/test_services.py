@@ -98,3 +98,42 @@ def test_postgresql_triggers_refuse_update_and_delete_of_events_and_seals(requir
             connection.cursor().execute(sql)
     assert AuditSeal.objects.get().hash == seal_hash
     assert AuditEvent.objects.get().reason == ""
+
+
+def test_committing_nudges_the_sealer_once_per_interval_not_once_per_event(
+    actor, record, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    from audit.services import recording
+    from audit.tasks import seal_audit_chain
+
+    sent: list[int] = []
+    monkeypatch.setattr(seal_audit_chain, "apply_async", lambda: sent.append(1))
+    monkeypatch.setattr(recording, "_last_nudge", [-float("inf")])
+    settings.AUDIT_SEAL_NUDGE_SECONDS = 60
+    # Given three events committed one after another
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            record(actor)
+    # Then one sealing task was asked for, not three
+    assert sent == [1]
+
+
+def test_a_broker_that_cannot_be_reached_does_not_undo_the_event(
+    actor, record, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from audit.services import recording
+    from audit.tasks import seal_audit_chain
+
+    def refuse():
+        raise OperationalError("broker down")
+
+    monkeypatch.setattr(seal_audit_chain, "apply_async", refuse)
+    monkeypatch.setattr(recording, "_last_nudge", [-float("inf")])
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        record(actor)
+    assert AuditEvent.objects.count() == 1
+    assert [r.getMessage() for r in caplog.records if r.name == "audit.services.recording"] == [
+        "audit sealer nudge not sent; the scheduled run will seal"
+    ]
