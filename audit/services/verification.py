@@ -80,6 +80,8 @@ def audit_chain_verify(
 ) -> ChainVerification:
     """Recompute every seal in position order; see the module docstring for what is reported.
     `previous` is the last finished verification, to compare the chain's end against."""
+    # Read before the seals: the sealer may extend the chain while it is being read, never shorten it.
+    sealed_up_to = AuditChainHead.objects.filter(pk=1).values_list("position", flat=True).first() or 0
     result = ChainVerification()
     expected_position, expected_previous = 1, GENESIS_HASH
     latest_occurred: datetime | None = None
@@ -138,7 +140,7 @@ def audit_chain_verify(
         if progress is not None:
             progress(result.checked)
     _check_unsealed(result)
-    _check_tail(result, previous=previous, hash_at_previous_head=hash_at_previous_head)
+    _check_tail(result, sealed_up_to=sealed_up_to, previous=previous, hash_at_previous_head=hash_at_previous_head)
     return result
 
 
@@ -166,14 +168,17 @@ def _check_unsealed(result: ChainVerification) -> None:
 
 
 def _check_tail(
-    result: ChainVerification, *, previous: AuditVerification | None, hash_at_previous_head: str | None
+    result: ChainVerification,
+    *,
+    sealed_up_to: int,
+    previous: AuditVerification | None,
+    hash_at_previous_head: str | None,
 ) -> None:
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and head.position > result.head_position:
+    if sealed_up_to > result.head_position:
         result.add(
             Finding(
                 "tail",
-                f"The chain ends at position {result.head_position}, but the sealer sealed up to {head.position}: "
+                f"The chain ends at position {result.head_position}, but the sealer sealed up to {sealed_up_to}: "
                 "events were removed from the end.",
                 result.head_position + 1,
             )

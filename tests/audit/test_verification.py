@@ -211,3 +211,18 @@ def test_verify_command_lists_what_it_finds(sealed, capsys):
     tamper("UPDATE audit_auditevent SET reason = 'x' WHERE sequence = %s", [sealed[1].pk])
     with pytest.raises(CommandError, match=r"- The event at position 2 .* does not match its seal"):
         call_command("verify_audit_chain")
+
+
+def test_sealing_while_the_chain_is_read_is_not_mistaken_for_a_removed_tail(actor, record, sealed, monkeypatch):
+    # Given the sealer extends the chain while verification is reading it
+    record(actor)
+    real_chunks = verification_module._seal_chunks
+
+    def chunks_then_seal():
+        yield from real_chunks()
+        audit_seal_pending()
+
+    monkeypatch.setattr(verification_module, "_seal_chunks", chunks_then_seal)
+    # Then the chain read (4 seals) is intact: the head moved on, it did not fall behind
+    result = audit_chain_verify()
+    assert (result.ok, result.checked, result.findings) == (True, 4, [])
