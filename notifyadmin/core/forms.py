@@ -49,11 +49,18 @@ class DayMonthYearField(forms.MultiValueField):
         missing = [name for name, part in zip(names, parts, strict=True) if not part]
         if missing:
             raise forms.ValidationError(f"{self.label_text} must include a {' and '.join(missing)}")
-        if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
+        # Bounded before any conversion: ASCII digits only, at most 2 for day and month and
+        # exactly 4 for the year, so no part can overflow the date constructor.
+        if (
+            not all(part.isascii() and part.isdigit() for part in parts)
+            or len(parts[0]) > 2
+            or len(parts[1]) > 2
+            or len(parts[2]) != 4
+        ):
             raise forms.ValidationError(f"{self.label_text} must be a real date, for example 27 3 2026")
         try:
             return date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:
             raise forms.ValidationError(f"{self.label_text} must be a real date, for example 27 3 2026") from error
 
     def compress(self, data_list: list[Any]) -> date | None:  # pragma: no cover - clean() does the work

@@ -2,11 +2,12 @@
 
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from audit.tasks import VERIFY_AUDIT_CHAIN
+from audit.tasks import SEAL_AUDIT_CHAIN, VERIFY_AUDIT_CHAIN
 
 SCHEDULES = [
     # (name, task, crontab minute, hour)
     ("Verify the audit chain nightly", VERIFY_AUDIT_CHAIN, "15", "2"),
+    ("Seal audit events into the chain every minute", SEAL_AUDIT_CHAIN, "*", "*"),
 ]
 
 
