@@ -49,7 +49,9 @@ def _edit(actor, version):
 
 
 def _request_changes(actor, version):
-    services.version_changes_request(actor=actor, version=version, content_hash=version.content_hash, comments="Simpler")
+    services.version_changes_request(
+        actor=actor, version=version, content_hash=version.content_hash, comments="Simpler"
+    )
     return TemplateVersion.objects.get(pk=version.pk)
 
 

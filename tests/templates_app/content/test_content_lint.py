@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from templates_app.content.limits import Channel
+from notifyadmin.core.channels import Channel
 from templates_app.content.lint import (
     RULES,
     ChannelContent,
