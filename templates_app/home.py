@@ -73,7 +73,16 @@ PANELS: dict[str, HomePanel] = {
             _detail,
             lambda item: f"waiting {waited_text(item.waiting)} for {item.waiting_for}",
         ),
-        empty="Versions you submit appear here while they wait for content review, clinical sign-off or publishing.",
+        empty="Versions you submit appear here while they wait for content review or clinical sign-off.",
+    ),
+    "templates.ready_to_publish": HomePanel(
+        heading="Signed off, ready to publish",
+        permission=Permission.TEMPLATE_PUBLISH,
+        roles=DESIGNER,
+        items=_items(
+            selectors.queue_ready_to_publish, _detail, lambda item: f"signed off {waited_text(item.waiting)} ago"
+        ),
+        empty="Versions appear here when a clinical safety officer signs them off. Publishing makes a template send with them.",
     ),
     "templates.awaiting_content_review": HomePanel(
         heading="Awaiting your content review",

@@ -197,21 +197,20 @@ def queue_changes_requested(*, actor: Actor) -> list[QueueItem]:
     return items
 
 
-# What an author's version waits for, by state.
+# What an author's version waits for, by state. A signed-off version waits on no one else:
+# its author may publish it (see queue_ready_to_publish).
 WAITING_FOR = {
     VersionStatus.SUBMITTED: "content review by another content designer",
     VersionStatus.CONTENT_APPROVED: "clinical sign-off by a clinical safety officer",
-    VersionStatus.SIGNED_OFF: "publishing by a content designer",
 }
 _WAITING_SINCE = {
     VersionStatus.SUBMITTED: "submitted_at",
     VersionStatus.CONTENT_APPROVED: "content_approved_at",
-    VersionStatus.SIGNED_OFF: "signed_off_at",
 }
 
 
 def queue_waiting_on_others(*, actor: Actor) -> list[QueueItem]:
-    """The actor's own versions in review or awaiting publication, longest waiting first."""
+    """The actor's own versions in review, longest waiting first."""
     versions = _versions(actor).filter(author_id=actor.user_id, status__in=list(WAITING_FOR))
     items = [
         QueueItem(
