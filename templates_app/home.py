@@ -82,7 +82,10 @@ PANELS: dict[str, HomePanel] = {
         items=_items(
             selectors.queue_ready_to_publish, _detail, lambda item: f"signed off {waited_text(item.waiting)} ago"
         ),
-        empty="Versions appear here when a clinical safety officer signs them off. Publishing makes a template send with them.",
+        empty=(
+            "Versions appear here when a clinical safety officer signs them off. "
+            "Publishing makes a template send with them."
+        ),
     ),
     "templates.awaiting_content_review": HomePanel(
         heading="Awaiting your content review",
