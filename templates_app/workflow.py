@@ -75,89 +75,40 @@ PUBLISH = "publish"
 SUPERSEDE = "supersede"
 RETIRE = "retire"
 
+_NOT_AUTHOR_REVIEW = _author_may_not(AUTHOR_MAY_NOT_REVIEW)
+_NOT_AUTHOR_SEND_BACK = _author_may_not(AUTHOR_MAY_NOT_SEND_BACK)
+_NOT_AUTHOR_SIGN_OFF = _author_may_not(AUTHOR_MAY_NOT_SIGN_OFF)
+_NOT_APPROVER_SIGN_OFF = _approver_may_not(APPROVER_MAY_NOT_SIGN_OFF)
+_NOT_APPROVER_SEND_BACK = _approver_may_not(APPROVER_MAY_NOT_SEND_BACK)
+
+P = Permission
+# fmt: off
+# name, button label, from states, to state, permission, guards, verb in "You cannot <verb> when it is <state>."
+_TABLE: list[tuple[str, str, set[str], str, Permission, tuple[Any, ...], str]] = [
+    (EDIT, "Edit draft", {S.DRAFT}, S.DRAFT, P.TEMPLATE_EDIT, (), "edit this version"),
+    (SUBMIT, "Submit for review", {S.DRAFT}, S.SUBMITTED, P.TEMPLATE_EDIT, (), "submit this version"),
+    (WITHDRAW, "Withdraw from review", {S.SUBMITTED}, S.WITHDRAWN, P.TEMPLATE_EDIT, (_only_the_author,),
+     "withdraw this version"),
+    (APPROVE_CONTENT, "Approve the content", {S.SUBMITTED}, S.CONTENT_APPROVED, P.TEMPLATE_CONTENT_REVIEW,
+     (_NOT_AUTHOR_REVIEW,), "approve the content of this version"),
+    (REQUEST_CHANGES_AT_REVIEW, "Request changes", {S.SUBMITTED}, S.CHANGES_REQUESTED, P.TEMPLATE_CONTENT_REVIEW,
+     (_NOT_AUTHOR_SEND_BACK,), "request changes to this version at content review"),
+    (REQUEST_CHANGES_AT_SIGN_OFF, "Request changes", {S.CONTENT_APPROVED}, S.CHANGES_REQUESTED,
+     P.TEMPLATE_CLINICAL_SIGNOFF, (_NOT_AUTHOR_SEND_BACK, _NOT_APPROVER_SEND_BACK),
+     "request changes to this version at sign-off"),
+    (SIGN_OFF, "Clinical sign-off", {S.CONTENT_APPROVED}, S.SIGNED_OFF, P.TEMPLATE_CLINICAL_SIGNOFF,
+     (_NOT_AUTHOR_SIGN_OFF, _NOT_APPROVER_SIGN_OFF), "sign off this version"),
+    (PUBLISH, "Publish", {S.SIGNED_OFF}, S.PUBLISHED, P.TEMPLATE_PUBLISH, (), "publish this version"),
+    (SUPERSEDE, "Supersede", {S.PUBLISHED}, S.SUPERSEDED, P.TEMPLATE_PUBLISH, (), "supersede this version"),
+    (RETIRE, "Retire", {S.PUBLISHED}, S.RETIRED, P.TEMPLATE_PUBLISH, (), "retire this version"),
+]
+# fmt: on
+
 VERSION_WORKFLOW = Workflow(
     "template version",
     [
-        Transition(
-            EDIT, "Edit draft", frozenset({S.DRAFT}), S.DRAFT, Permission.TEMPLATE_EDIT, verb="edit this version"
-        ),
-        Transition(
-            SUBMIT,
-            "Submit for review",
-            frozenset({S.DRAFT}),
-            S.SUBMITTED,
-            Permission.TEMPLATE_EDIT,
-            verb="submit this version",
-        ),
-        Transition(
-            WITHDRAW,
-            "Withdraw from review",
-            frozenset({S.SUBMITTED}),
-            S.WITHDRAWN,
-            Permission.TEMPLATE_EDIT,
-            (_only_the_author,),
-            verb="withdraw this version",
-        ),
-        Transition(
-            APPROVE_CONTENT,
-            "Approve the content",
-            frozenset({S.SUBMITTED}),
-            S.CONTENT_APPROVED,
-            Permission.TEMPLATE_CONTENT_REVIEW,
-            (_author_may_not(AUTHOR_MAY_NOT_REVIEW),),
-            verb="approve the content of this version",
-        ),
-        Transition(
-            REQUEST_CHANGES_AT_REVIEW,
-            "Request changes",
-            frozenset({S.SUBMITTED}),
-            S.CHANGES_REQUESTED,
-            Permission.TEMPLATE_CONTENT_REVIEW,
-            (_author_may_not(AUTHOR_MAY_NOT_SEND_BACK),),
-            verb="request changes to this version at content review",
-        ),
-        Transition(
-            REQUEST_CHANGES_AT_SIGN_OFF,
-            "Request changes",
-            frozenset({S.CONTENT_APPROVED}),
-            S.CHANGES_REQUESTED,
-            Permission.TEMPLATE_CLINICAL_SIGNOFF,
-            (_author_may_not(AUTHOR_MAY_NOT_SEND_BACK), _approver_may_not(APPROVER_MAY_NOT_SEND_BACK)),
-            verb="request changes to this version at sign-off",
-        ),
-        Transition(
-            SIGN_OFF,
-            "Clinical sign-off",
-            frozenset({S.CONTENT_APPROVED}),
-            S.SIGNED_OFF,
-            Permission.TEMPLATE_CLINICAL_SIGNOFF,
-            (_author_may_not(AUTHOR_MAY_NOT_SIGN_OFF), _approver_may_not(APPROVER_MAY_NOT_SIGN_OFF)),
-            verb="sign off this version",
-        ),
-        Transition(
-            PUBLISH,
-            "Publish",
-            frozenset({S.SIGNED_OFF}),
-            S.PUBLISHED,
-            Permission.TEMPLATE_PUBLISH,
-            verb="publish this version",
-        ),
-        Transition(
-            SUPERSEDE,
-            "Supersede",
-            frozenset({S.PUBLISHED}),
-            S.SUPERSEDED,
-            Permission.TEMPLATE_PUBLISH,
-            verb="supersede this version",
-        ),
-        Transition(
-            RETIRE,
-            "Retire",
-            frozenset({S.PUBLISHED}),
-            S.RETIRED,
-            Permission.TEMPLATE_PUBLISH,
-            verb="retire this version",
-        ),
+        Transition(name, label, frozenset(sources), target, permission, guards, verb=verb)
+        for name, label, sources, target, permission, guards, verb in _TABLE
     ],
     state_labels=dict(VersionStatus.choices),
 )

@@ -42,8 +42,9 @@ def _check_hash(version: TemplateVersion, content_hash: str) -> None:
 
 
 def _review(
-    current: TemplateVersion, *, actor: Actor, stage: str, decision: str, content_hash: str, **fields: object
+    current: TemplateVersion, actor: Actor, stage: str, decision: str, content_hash: str, /, **fields: object
 ) -> VersionReview:
+    """Record the reviewer's decision, bound to the content hash they saw."""
     return VersionReview.objects.create(
         version=current,
         stage=stage,
@@ -62,14 +63,7 @@ def version_content_approve(
     with transaction.atomic():
         current = lock_and_check(workflow.APPROVE_CONTENT, version=version, actor=actor)
         _check_hash(current, content_hash)
-        _review(
-            current,
-            actor=actor,
-            stage=ReviewStage.CONTENT,
-            decision=ReviewDecision.APPROVED,
-            content_hash=content_hash,
-            comments=comments,
-        )
+        _review(current, actor, ReviewStage.CONTENT, ReviewDecision.APPROVED, content_hash, comments=comments)
         return advance(
             current,
             workflow.APPROVE_CONTENT,
@@ -106,10 +100,10 @@ def version_sign_off(
             raise ContentInvalid(errors, "Complete the sign-off before submitting it.")
         _review(
             current,
-            actor=actor,
-            stage=ReviewStage.CLINICAL,
-            decision=ReviewDecision.APPROVED,
-            content_hash=content_hash,
+            actor,
+            ReviewStage.CLINICAL,
+            ReviewDecision.APPROVED,
+            content_hash,
             comments=comments,
             declaration=SIGNOFF_DECLARATION,
             hazards=hazards.strip(),
@@ -142,14 +136,7 @@ def version_changes_request(
             raise ContentInvalid(
                 {"comments": ["Enter the changes you are asking for"]}, "Enter the changes you are asking for."
             )
-        _review(
-            current,
-            actor=actor,
-            stage=stage,
-            decision=ReviewDecision.CHANGES_REQUESTED,
-            content_hash=content_hash,
-            comments=comments.strip(),
-        )
+        _review(current, actor, stage, ReviewDecision.CHANGES_REQUESTED, content_hash, comments=comments.strip())
         draft = _copy_draft(source=current, author=current.author, comments=comments.strip())
         advance(
             current,

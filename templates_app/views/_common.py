@@ -1,11 +1,37 @@
 """Helpers the template pages share."""
 
+from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.http import urlencode
 
-from notifyadmin.core.errors import InvalidInput
+from notifyadmin.accounts.actors import actor_of
+from notifyadmin.core.actor import Actor
+from notifyadmin.core.errors import InvalidInput, TransitionRefused
+from templates_app import selectors
+from templates_app.models import TemplateVersion
+
+
+def act_on_version(
+    request: HttpRequest,
+    template_id: Any,
+    version_id: Any,
+    act: Callable[[Actor, TemplateVersion], object],
+    success: Callable[[TemplateVersion], str],
+) -> HttpResponse:
+    """A one-button transition: do it, say what happened (or why not), back to the version."""
+    actor = actor_of(request)
+    version = selectors.version_get(actor=actor, template_id=template_id, version_id=version_id)
+    try:
+        act(actor, version)
+    except TransitionRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success(version))
+    return redirect("templates_app:version-detail", version.template_id, version.id)
 
 
 def errors_onto(form: Any, error: InvalidInput) -> None:

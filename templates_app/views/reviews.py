@@ -22,7 +22,7 @@ from templates_app import selectors, services, workflow
 from templates_app.forms import ContentReviewForm, SignOffForm
 from templates_app.models import TemplateVersion
 from templates_app.services.reviews import SIGNOFF_DECLARATION, SIGNOFF_STEPUP_MAX_AGE
-from templates_app.views._common import errors_onto
+from templates_app.views._common import act_on_version, errors_onto
 
 CHANGES_REQUESTED_MESSAGE = "Changes requested. A new draft has gone back to the author."
 
@@ -140,26 +140,23 @@ def version_sign_off(request: HttpRequest, template_id: Any, version_id: Any) ->
 @requires(Permission.TEMPLATE_PUBLISH)
 @require_POST
 def version_publish(request: HttpRequest, template_id: Any, version_id: Any) -> HttpResponse:
-    actor = actor_of(request)
-    version = selectors.version_get(actor=actor, template_id=template_id, version_id=version_id)
-    try:
-        services.version_publish(actor=actor, version=version)
-        messages.success(request, f"Version {version.number} published. Messages now send with it.")
-    except services.TransitionRefused as error:
-        messages.error(request, str(error))
-    return redirect("templates_app:version-detail", version.template_id, version.id)
+    return act_on_version(
+        request,
+        template_id,
+        version_id,
+        lambda actor, version: services.version_publish(actor=actor, version=version),
+        lambda version: f"Version {version.number} published. Messages now send with it.",
+    )
 
 
 @requires(Permission.TEMPLATE_PUBLISH)
 @require_POST
 def version_retire(request: HttpRequest, template_id: Any, version_id: Any) -> HttpResponse:
-    actor = actor_of(request)
-    version = selectors.version_get(actor=actor, template_id=template_id, version_id=version_id)
-    try:
-        services.version_retire(actor=actor, version=version, reason=request.POST.get("reason", "")[:500])
-        messages.success(
-            request, f"Version {version.number} retired. The template sends nothing until another is published."
-        )
-    except services.TransitionRefused as error:
-        messages.error(request, str(error))
-    return redirect("templates_app:version-detail", version.template_id, version.id)
+    reason = request.POST.get("reason", "")[:500]
+    return act_on_version(
+        request,
+        template_id,
+        version_id,
+        lambda actor, version: services.version_retire(actor=actor, version=version, reason=reason),
+        lambda version: f"Version {version.number} retired. The template sends nothing until another is published.",
+    )

@@ -19,7 +19,7 @@ from templates_app.linting import content_field_name
 from templates_app.models import TemplateVersion
 from templates_app.rendering import ContentUnrenderable, PersonalisationInvalid, sample_values_of, version_render
 from templates_app.services.reviews import SIGNOFF_STEPUP_MAX_AGE
-from templates_app.views._common import errors_onto
+from templates_app.views._common import act_on_version, errors_onto
 from templates_app.workflow import available_actions
 
 # More personalisation rows than this in one post is not a person using the form.
@@ -217,11 +217,10 @@ def version_submit(request: HttpRequest, template_id: Any, version_id: Any) -> H
 @requires(Permission.TEMPLATE_EDIT)
 @require_POST
 def version_withdraw(request: HttpRequest, template_id: Any, version_id: Any) -> HttpResponse:
-    actor = actor_of(request)
-    version = selectors.version_get(actor=actor, template_id=template_id, version_id=version_id)
-    try:
-        services.version_withdraw(actor=actor, version=version)
-        messages.success(request, "Version withdrawn. Start a new draft from it to change it.")
-    except services.TransitionRefused as error:
-        messages.error(request, str(error))
-    return redirect("templates_app:version-detail", version.template_id, version.id)
+    return act_on_version(
+        request,
+        template_id,
+        version_id,
+        lambda actor, version: services.version_withdraw(actor=actor, version=version),
+        lambda version: "Version withdrawn. Start a new draft from it to change it.",
+    )
