@@ -211,3 +211,11 @@ def test_compare_with_a_malformed_id_is_not_found(version_in, designer_client):
     version = version_in(VersionStatus.DRAFT)
     url = reverse("templates_app:version-compare", args=[version.template_id])
     assert designer_client.get(url, {"from": "nonsense", "to": str(version.id)}).status_code == 404
+
+
+def test_version_page_reads_a_fixed_number_of_queries(version_in, client_for, cso, django_assert_max_num_queries):
+    version = version_in(VersionStatus.SUPERSEDED)
+    client = client_for(Role.CLINICAL_SAFETY_OFFICER, user=cso)
+    with django_assert_max_num_queries(14):
+        page = detail_page(client, version)
+    assert "Clinical sign-off: Approved" in page and "Content review: Approved" in page
