@@ -40,6 +40,8 @@ class Permission(StrEnum):
     PREFERENCE_CHANGE = "preference.change"
     # Held by API client systems (preferences.ApiClient), never by a staff role.
     PREFERENCE_API = "preference.api"
+    # Held by API client systems (integrations.ApiClient): read published templates.
+    TEMPLATE_API = "template.api"
     # Integration and access configuration
     ROLE_MAPPING_MANAGE = "role_mapping.manage"
     API_CLIENT_MANAGE = "api_client.manage"
@@ -66,6 +68,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.PATIENT_CONTACT_REVEAL: frozenset({Role.SERVICE_DESK}),
     Permission.PREFERENCE_CHANGE: frozenset({Role.SERVICE_DESK}),
     Permission.PREFERENCE_API: frozenset(),  # API clients only: see preferences.api_auth
+    Permission.TEMPLATE_API: frozenset(),  # API clients only: see notifyadmin.integrations
     Permission.ROLE_MAPPING_MANAGE: frozenset({Role.ADMINISTRATOR}),
     Permission.API_CLIENT_MANAGE: frozenset({Role.ADMINISTRATOR}),
 }

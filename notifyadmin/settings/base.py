@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "audit",
     "templates_app",
     "preferences",
+    "notifyadmin.integrations",
 ]
 
 MIDDLEWARE = [
@@ -275,3 +276,15 @@ OIDC_AUTHENTICATE_CLASS = "notifyadmin.accounts.cis2.views.Cis2AuthenticationReq
 OIDC_TIMEOUT = CIS2_HTTP_TIMEOUT_SECONDS
 # CIS2 callbacks are not password attempts: django-axes must not count them against an IP address.
 AXES_WHITELIST_CALLABLE = "notifyadmin.accounts.cis2.views.axes_exempt"
+
+# Client-system integrations (notifyadmin/integrations): the API client model the kernel's
+# actor_from_payload reads; every API takes JSON only (bounded size and depth), answers errors as
+# RFC 9457 problem documents and paginates every list.
+API_CLIENT_MODEL = "integrations.ApiClient"
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["notifyadmin.core.api.BoundedJSONParser"]
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "notifyadmin.core.api.Pagination"
+SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "notifyadmin.core.schema.problem_responses_hook",
+]
