@@ -113,7 +113,12 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(detail, dict):
         flat: dict[str, list[str]] = {}
         for name, value in detail.items():
-            key = prefix if name == "non_field_errors" else (f"{prefix}.{name}" if prefix else str(name))
+            if name == "non_field_errors":
+                key = prefix
+            elif isinstance(name, int):
+                key = f"{prefix}[{name}]"
+            else:
+                key = f"{prefix}.{name}" if prefix else str(name)
             for field, messages in _flatten(value, key).items():
                 flat.setdefault(field, []).extend(messages)
         return flat
