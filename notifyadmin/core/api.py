@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import BaseParser
@@ -277,6 +278,7 @@ class Pagination(PageNumberPagination):
         return self.page_size
 
 
+@csrf_exempt  # no side effects; a POST to an unmatched path must be a 404 problem, not a CSRF page
 @public("answers 404 for unmatched API paths; reveals nothing")
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """Any path under /api/v1/ that no endpoint matched: a 404 problem, never an HTML page."""

@@ -121,3 +121,10 @@ def test_an_unexpected_error_is_a_500_problem_without_the_request_in_the_log(api
     )
     assert body["detail"] == "The error has been logged. Try again later, quoting the correlation id."
     assert "9990000018" not in caplog.text
+
+
+def test_a_post_to_an_unmatched_api_path_is_a_404_problem_not_a_csrf_page(organisation):
+    # A patient id that is not a UUID does not match the route (found by schemathesis).
+    api = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {issue_key(organisation)}")
+    response = api.post("/api/v1/preferences/patients/null,null/changes/", {}, content_type="application/json")
+    assert _problem(response, 404)["detail"] == "No API endpoint at this address."
