@@ -235,3 +235,37 @@ def test_schema_lists_the_preferences_api():
 
 def test_reverse_names_exist():
     assert reverse("preferences-api-opt-out") == "/api/v1/preferences/opt-outs/"
+
+
+def test_restating_an_unchanged_preference_does_not_block_a_new_contact_point(patient, api):
+    """Issue 9: a change that repeats a preference as it already is, with a new contact point,
+    used to answer 422 "You have not changed anything" and add nothing."""
+    body = {
+        "reason": "Patient gave a new mobile",
+        "preferences": [{"category": "appointments", "channel": "sms", "allowed": True}],
+        "contact_point": {"kind": "mobile", "value": "07700 123456"},
+    }
+    response = api.post(_change_url(patient), body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="restate")
+    assert response.status_code == 200
+    assert [point["masked"] for point in response.json()["contact_points"]][-1].endswith("456")
+    assert patient.contact_points.count() == 3
+
+
+def test_a_change_that_changes_nothing_is_refused(patient, api):
+    body = {"reason": "r", "preferences": [{"category": "appointments", "channel": "sms", "allowed": True}]}
+    response = api.post(_change_url(patient), body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="same")
+    assert (response.status_code, response.json()["type"]) == (422, "urn:notifyadmin:problem:refused")
+
+
+def test_a_change_with_only_a_reason_leaves_every_setting_as_it_is(patient, api):
+    patient.no_non_essential = True
+    patient.save(update_fields=["no_non_essential"])
+    response = api.post(
+        _change_url(patient), {"reason": "Just a note"}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="n"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "": ["Send at least one change: preferences, no_non_essential, channel_order or contact_point."]
+    }
+    patient.refresh_from_db()
+    assert patient.no_non_essential is True
