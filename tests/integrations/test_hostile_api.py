@@ -69,7 +69,7 @@ def test_every_api_route_of_the_url_configuration_is_in_the_schema():
         for route, _, callback in walk(get_resolver().url_patterns)
         if route.startswith("api/v1/") and getattr(callback, "cls", None) is not None
     ]
-    assert len(routes) == len({path for path, _, _ in OPERATIONS}) == 6
+    assert len(routes) == len({path for path, _, _ in OPERATIONS}) >= 6
 
 
 def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
