@@ -128,3 +128,8 @@ def test_a_post_to_an_unmatched_api_path_is_a_404_problem_not_a_csrf_page(organi
     api = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {issue_key(organisation)}")
     response = api.post("/api/v1/preferences/patients/null,null/changes/", {}, content_type="application/json")
     assert _problem(response, 404)["detail"] == "No API endpoint at this address."
+
+
+def test_an_accept_header_the_api_cannot_meet_is_a_406_problem(api):
+    response = api.post(LOOKUP, {"nhs_number": "9990000018"}, content_type="application/json", HTTP_ACCEPT="text/html")
+    _problem(response, 406)
