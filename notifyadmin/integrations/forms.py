@@ -60,3 +60,12 @@ class KeyRotateForm(_Reason):
 
 class ConfirmWithReasonForm(_Reason):
     pass
+
+
+class PermissionsChangeForm(_Reason):
+    permissions = forms.MultipleChoiceField(
+        label="What may this client system do?",
+        choices=client_permission_choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one thing this client system may do"},
+    )

@@ -17,7 +17,12 @@ from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.errors import DomainError, InvalidInput
 from notifyadmin.core.forms import render_form_page
 from notifyadmin.integrations import selectors, services
-from notifyadmin.integrations.forms import ApiClientCreateForm, ConfirmWithReasonForm, KeyRotateForm
+from notifyadmin.integrations.forms import (
+    ApiClientCreateForm,
+    ConfirmWithReasonForm,
+    KeyRotateForm,
+    PermissionsChangeForm,
+)
 from notifyadmin.integrations.permissions import CLIENT_PERMISSIONS
 
 
@@ -140,3 +145,25 @@ def client_deactivate(request: HttpRequest, client_id: Any) -> HttpResponse:
         "action": request.path,
     }
     return render_form_page(request, "integrations/confirm.jinja", context)
+
+
+@requires(Permission.API_CLIENT_MANAGE)
+@require_http_methods(["GET", "POST"])
+def client_permissions(request: HttpRequest, client_id: Any) -> HttpResponse:
+    actor = actor_of(request)
+    client = selectors.api_client_get(actor=actor, client_id=client_id)
+    form = PermissionsChangeForm(request.POST or None, initial={"permissions": client.permissions})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.api_client_permissions_change(
+                actor=actor,
+                client=client,
+                permissions=form.cleaned_data["permissions"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, f"What {client.name} may do has changed. It applies to its next request.")
+            return redirect("integrations:client-detail", client.id)
+    return render_form_page(request, "integrations/client_permissions.jinja", {"form": form, "client": client})

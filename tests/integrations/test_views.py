@@ -120,3 +120,16 @@ def test_django_admin_cannot_change_clients(organisation, make_staff):
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
     browser.post(f"/django-admin/integrations/apiclient/{client.id}/change/", {"is_active": ""})
     assert ApiClient.objects.get().is_active is True
+
+
+def test_changing_what_a_client_may_do_applies_to_its_next_request(admin, organisation):
+    key = issue_key(organisation)
+    client = ApiClient.objects.get()
+    url = f"{LIST}{client.id}/permissions/"
+    assert 'value="preference.api" checked' in admin.get(url).content.decode()
+    unchanged = admin.post(url, {"permissions": ["preference.api"], "reason": "Check"})
+    assert unchanged.status_code == 400 and "You have not changed anything." in unchanged.content.decode()
+    response = admin.post(url, {"permissions": ["template.api"], "reason": "Events only now"})
+    assert response.status_code == 302
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {key}").get(READ).status_code == 403
+    assert AuditEvent.objects.get(action="api_client.permissions.changed").reason == "Events only now"
