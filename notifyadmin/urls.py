@@ -16,6 +16,7 @@ urlpatterns = [
     path("templates/", include("templates_app.urls")),
     path("patients/", include("preferences.urls")),
     path("safety-case/", include("notifyadmin.safety.urls")),
+    path("integrations/", include("notifyadmin.integrations.urls")),
     path("api/v1/", include("notifyadmin.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -40,6 +40,8 @@ class Permission(StrEnum):
     PREFERENCE_CHANGE = "preference.change"
     # Held by API client systems (preferences.ApiClient), never by a staff role.
     PREFERENCE_API = "preference.api"
+    # Held by API client systems (integrations.ApiClient): read published templates.
+    TEMPLATE_API = "template.api"
     # Integration and access configuration
     ROLE_MAPPING_MANAGE = "role_mapping.manage"
     API_CLIENT_MANAGE = "api_client.manage"
@@ -68,6 +70,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.PATIENT_CONTACT_REVEAL: frozenset({Role.SERVICE_DESK}),
     Permission.PREFERENCE_CHANGE: frozenset({Role.SERVICE_DESK}),
     Permission.PREFERENCE_API: frozenset(),  # API clients only: see preferences.api_auth
+    Permission.TEMPLATE_API: frozenset(),  # API clients only: see notifyadmin.integrations
     Permission.ROLE_MAPPING_MANAGE: frozenset({Role.ADMINISTRATOR}),
     Permission.API_CLIENT_MANAGE: frozenset({Role.ADMINISTRATOR}),
     Permission.SAFETY_CASE_VIEW: frozenset({Role.CLINICAL_SAFETY_OFFICER, Role.AUDITOR}),
@@ -83,3 +86,16 @@ def role_can(role: str | None, permission: Permission) -> bool:
 
 def roles_for(permission: Permission) -> frozenset[Role]:
     return PERMISSIONS[permission]
+
+
+# What a permission granted to a client system lets the services do on its behalf: the
+# preferences API works through the same services as the pages, which check these.
+CLIENT_IMPLIES: dict[Permission, frozenset[Permission]] = {
+    Permission.PREFERENCE_API: frozenset({Permission.PREFERENCE_CHANGE, Permission.PATIENT_VIEW}),
+}
+
+
+def client_permissions(granted: frozenset[Permission]) -> frozenset[Permission]:
+    """The granted permissions with what each implies (CLIENT_IMPLIES)."""
+    implied = [CLIENT_IMPLIES.get(permission, frozenset()) for permission in granted]
+    return frozenset(granted).union(*implied)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "templates_app",
     "preferences",
     "notifyadmin.safety",
+    "notifyadmin.integrations",
 ]
 
 MIDDLEWARE = [
@@ -292,3 +293,15 @@ NOTIFY_READ_TIMEOUT_SECONDS = env.float("NOTIFY_READ_TIMEOUT_SECONDS", default=1
 NOTIFY_BATCH_READ_TIMEOUT_SECONDS = env.float("NOTIFY_BATCH_READ_TIMEOUT_SECONDS", default=60.0)
 # Connections kept per host: at least the number of threads a worker sends from.
 NOTIFY_HTTP_POOL_SIZE = env.int("NOTIFY_HTTP_POOL_SIZE", default=8)
+
+# Client-system integrations (notifyadmin/integrations): the API client model the kernel's
+# actor_from_payload reads; every API takes JSON only (bounded size and depth), answers errors as
+# RFC 9457 problem documents and paginates every list.
+API_CLIENT_MODEL = "integrations.ApiClient"
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["notifyadmin.core.api.BoundedJSONParser"]
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "notifyadmin.core.api.Pagination"
+SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "notifyadmin.core.schema.problem_responses_hook",
+]
