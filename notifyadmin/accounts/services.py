@@ -71,9 +71,18 @@ def session_sign_in(
         )
 
 
-def sign_in_failure_record(*, request: HttpRequest, username: str, method: str) -> None:
+def sign_in_failure_record(*, request: HttpRequest, username: str | None, method: str) -> None:
     """Record a failed sign-in. The typed username is not stored (it may be anything, even
-    someone's personal data); a matching account is named by its id."""
+    someone's personal data); a matching account is named by its id. `username` is None when
+    what was typed cannot be a username (too long, control characters): it is not looked up."""
+    if username is None:
+        with transaction.atomic():
+            audit_record(
+                actor=anonymous_actor(request, organisation=None),
+                action="auth.sign_in.failed",
+                details={"method": method, "reason": "invalid_username"},
+            )
+        return
     user = StaffUser.objects.filter(username=username).first()
     assignments = role_assignments_of(user=user) if user else []
     with transaction.atomic():
@@ -86,8 +95,8 @@ def sign_in_failure_record(*, request: HttpRequest, username: str, method: str) 
         )
 
 
-def lockout_record(*, request: HttpRequest, username: str) -> None:
-    user = StaffUser.objects.filter(username=username).first()
+def lockout_record(*, request: HttpRequest, username: str | None) -> None:
+    user = StaffUser.objects.filter(username=username).first() if username is not None else None
     assignments = role_assignments_of(user=user) if user else []
     with transaction.atomic():
         audit_record(
