@@ -256,7 +256,10 @@ CIS2_ID_TOKEN_ALGORITHMS = env.list("CIS2_ID_TOKEN_ALGORITHMS", default=["RS512"
 CIS2_LOGOUT_TOKEN_MAX_AGE_SECONDS = env.int("CIS2_LOGOUT_TOKEN_MAX_AGE_SECONDS", default=120)
 CIS2_HTTP_TIMEOUT_SECONDS = env.float("CIS2_HTTP_TIMEOUT_SECONDS", default=5.0)
 CIS2_DISCOVERY_CACHE_SECONDS = env.int("CIS2_DISCOVERY_CACHE_SECONDS", default=3600)
-# A token naming an unknown kid makes us fetch the JWKS again, but not more often than this.
+# The provider's signing keys (JWKS) are fetched again after this many seconds.
+CIS2_JWKS_CACHE_SECONDS = env.int("CIS2_JWKS_CACHE_SECONDS", default=3600)
+# A token naming an unknown kid, or whose signature does not verify with the cached key, makes
+# us fetch the JWKS again at once, but not more often than this.
 CIS2_JWKS_MIN_REFRESH_SECONDS = env.int("CIS2_JWKS_MIN_REFRESH_SECONDS", default=10)
 # Where CIS2 sends the browser after RP-initiated logout (must be registered with CIS2); empty: none.
 CIS2_POST_LOGOUT_REDIRECT_URI = env.str("CIS2_POST_LOGOUT_REDIRECT_URI", default="")
