@@ -151,6 +151,7 @@ class Cis2AuthenticationBackend(OIDCAuthenticationBackend):
     def get_or_create_user(self, access_token: str, id_token: str, payload: dict) -> StaffUser:
         userinfo = self.get_userinfo(access_token, id_token, payload)
         person = person_from_claims(id_token=payload, userinfo=userinfo)
+        services.stepup_person_check(request=self.request, person=person)
         user, assignment = services.person_admit(request=self.request, person=person)
         self.request.cis2_sign_in = Cis2SignIn(person=person, user=user, assignment=assignment, id_token=id_token)
         return user

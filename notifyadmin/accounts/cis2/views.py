@@ -21,11 +21,11 @@ from notifyadmin.accounts.access import public, signed_in
 from notifyadmin.accounts.cis2 import provider, services
 from notifyadmin.accounts.cis2.backend import Cis2SignIn, cis2_setting
 from notifyadmin.accounts.cis2.tokens import Cis2Refused, logout_token_verify
-from notifyadmin.accounts.session_keys import CIS2_ROLE_SESSION_KEY
+from notifyadmin.accounts.session_keys import CIS2_ROLE_SESSION_KEY, CIS2_STEPUP_PENDING_SESSION_KEY
 
 logger = logging.getLogger(__name__)
 
-STEPUP_PENDING_SESSION_KEY = "cis2_stepup_pending"
+STEPUP_PENDING_SESSION_KEY = CIS2_STEPUP_PENDING_SESSION_KEY
 
 UNAVAILABLE = Cis2Refused(
     "provider_unavailable", "NHS Care Identity (CIS2) could not be reached. Try again in a few minutes.", status=502
@@ -33,6 +33,14 @@ UNAVAILABLE = Cis2Refused(
 
 
 def refusal_page(request: HttpRequest, refusal: Cis2Refused) -> HttpResponse:
+    if isinstance(refusal, services.Cis2StepUpAsSomeoneElse):
+        next_url = request.session.get("oidc_login_next") or "/"
+        context = {
+            "message": refusal.message,
+            "stepup_url": f"{reverse('oidc_stepup')}?{urlencode({'next': next_url})}",
+            "correlation_id": getattr(request, "correlation_id", ""),
+        }
+        return render(request, "accounts/cis2_stepup_someone_else.jinja", context, status=refusal.status)
     if isinstance(refusal, services.Cis2NoAccess):
         role = refusal.person.role
         context = {
@@ -110,7 +118,10 @@ class Cis2CallbackView(OIDCAuthenticationCallbackView):
         return super().get(request)
 
     def _refuse(self, refusal: Cis2Refused) -> HttpResponse:
-        if not isinstance(refusal, services.Cis2NoAccess):  # that one is audited where it is decided
+        self.request.session.pop(STEPUP_PENDING_SESSION_KEY, None)
+        if isinstance(refusal, services.Cis2StepUpAsSomeoneElse):
+            services.stepup_as_someone_else_record(request=self.request, person=refusal.person)
+        elif not isinstance(refusal, services.Cis2NoAccess):  # that one is audited where it is decided
             services.sign_in_refusal_record(request=self.request, reason=refusal.reason)
         return refusal_page(self.request, refusal)
 
