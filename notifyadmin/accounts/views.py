@@ -73,9 +73,20 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     cis2_services.session_forget(session_key=request.session.session_key)
     services.session_sign_out(request=request)
     if end_session_url:
-        return redirect(end_session_url)  # CIS2 ends its session too (RP-initiated logout)
-    messages.success(request, "You have signed out.")
-    return redirect(settings.LOGIN_URL)
+        # CIS2 ends its session too (RP-initiated logout), then sends the browser to
+        # CIS2_POST_LOGOUT_REDIRECT_URI, which should be the signed-out page.
+        return redirect(end_session_url)
+    return redirect("accounts:signed-out")
+
+
+@public("says that the person has signed out; shows nothing of anyone")
+@require_http_methods(["GET"])
+def signed_out(request: HttpRequest) -> HttpResponse:
+    context = {
+        "local_sign_in": settings.LOCAL_SIGN_IN_ENABLED,
+        "cis2_sign_in_url": cis2_sign_in_url() if cis2_enabled() else "",
+    }
+    return render(request, "accounts/signed_out.jinja", context)
 
 
 def cis2_end_session_url(request: HttpRequest) -> str:

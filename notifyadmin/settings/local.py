@@ -17,5 +17,7 @@ CIS2_CLIENT_ID = env.str("CIS2_CLIENT_ID", default="notifyadmin-local")
 CIS2_CLIENT_AUTH = env.str("CIS2_CLIENT_AUTH", default="private_key_jwt")
 CIS2_PRIVATE_KEY_PATH = env.str("CIS2_PRIVATE_KEY_PATH", default=str(VAR_DIR / "cis2-client" / "private.pem"))
 CIS2_KEY_ID = env.str("CIS2_KEY_ID", default="notifyadmin-local-1")
-CIS2_POST_LOGOUT_REDIRECT_URI = env.str("CIS2_POST_LOGOUT_REDIRECT_URI", default="http://127.0.0.1:8000/")
+CIS2_POST_LOGOUT_REDIRECT_URI = env.str(
+    "CIS2_POST_LOGOUT_REDIRECT_URI", default="http://127.0.0.1:8000/accounts/signed-out/"
+)
 CIS2_CREATE_UNKNOWN_ORGANISATIONS = env.bool("CIS2_CREATE_UNKNOWN_ORGANISATIONS", default=True)

@@ -147,7 +147,7 @@ def test_rp_initiated_logout_goes_to_the_end_session_endpoint(journey, cis2):
     location = response["Location"]
     assert location.startswith(f"{cis2.issuer}/connect/endSession?")
     query = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
-    assert query == {"id_token_hint": id_token, "post_logout_redirect_uri": "http://testserver/accounts/sign-in/"}
+    assert query == {"id_token_hint": id_token, "post_logout_redirect_uri": "http://testserver/accounts/signed-out/"}
     assert not signed_in(journey.client)
     assert not Cis2Session.objects.exists()
     assert AuditEvent.objects.filter(action="auth.signed_out").count() == 1

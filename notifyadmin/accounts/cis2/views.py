@@ -99,6 +99,17 @@ class Cis2AuthenticationRequestView(OIDCAuthenticationRequestView):
         return params
 
 
+def authorization_response_issuer_problem(request: HttpRequest) -> str | None:
+    """RFC 9207 (mix-up defence): an authorization response's `iss` must be our issuer. When the
+    provider advertises `authorization_response_iss_parameter_supported`, it must be present;
+    otherwise it is checked only when present. Returns the refusal reason, or None."""
+    iss = request.GET.get("iss")
+    metadata = provider.provider_metadata()
+    if iss is None:
+        return "issuer_missing" if metadata.get("authorization_response_iss_parameter_supported") is True else None
+    return None if iss.rstrip("/") == str(metadata["issuer"]).rstrip("/") else "issuer_mismatch"
+
+
 class Cis2CallbackView(OIDCAuthenticationCallbackView):
     """CIS2 sends the browser back here with `code` and `state` (or `error`)."""
 
@@ -107,6 +118,13 @@ class Cis2CallbackView(OIDCAuthenticationCallbackView):
     def get(self, request: HttpRequest) -> HttpResponse:
         if not provider.cis2_enabled():
             raise Http404
+        try:
+            issuer_problem = authorization_response_issuer_problem(request)
+        except provider.ProviderError:
+            logger.warning("CIS2 discovery failed")
+            return self._refuse(UNAVAILABLE)
+        if issuer_problem:
+            return self._refuse(Cis2Refused(issuer_problem))
         if not request.GET.get("error"):
             state = request.GET.get("state")
             if not state or not request.GET.get("code"):

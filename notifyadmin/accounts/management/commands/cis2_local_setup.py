@@ -53,7 +53,11 @@ class Command(BaseCommand):
             "token_endpoint_auth_method": "private_key_jwt",
             "public_key_path": str(public.resolve()),
             "backchannel_logout_uri": f"{base_url}/oidc/backchannel-logout/",
-            "post_logout_redirect_uris": [f"{base_url}/", f"{base_url}/accounts/sign-in/"],
+            "post_logout_redirect_uris": [
+                f"{base_url}/",
+                f"{base_url}/accounts/sign-in/",
+                f"{base_url}/accounts/signed-out/",
+            ],
         }
         clients_file = var / "cis2-standin-clients.json"
         clients_file.write_text(json.dumps({"clients": [client]}, indent=2) + "\n", encoding="utf-8")
