@@ -153,4 +153,4 @@ def test_rp_initiated_logout_goes_to_the_end_session_endpoint(journey, cis2):
     assert AuditEvent.objects.filter(action="auth.signed_out").count() == 1
     # The stand-in accepts it and ends its own session.
     ended = journey.http.get(location, allow_redirects=False, timeout=5)
-    assert ended.status_code == 302 and ended.headers["Location"].startswith("http://testserver/accounts/sign-in/")
+    assert ended.status_code == 302 and ended.headers["Location"].startswith("http://testserver/accounts/signed-out/")
