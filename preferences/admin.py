@@ -9,8 +9,20 @@ from preferences.models import ApiClient, CategoryPolicy
 
 @admin.register(CategoryPolicy)
 class CategoryPolicyAdmin(admin.ModelAdmin):
+    """Read-only: a category policy decides who may be messaged, so changing one must be an
+    audited service (none exists yet); the admin would change it with no audit event."""
+
     list_display = ("organisation", "category", "lawful_basis", "is_critical")
     list_filter = ("organisation", "lawful_basis", "is_critical")
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(ApiClient)

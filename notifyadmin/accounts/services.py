@@ -163,3 +163,30 @@ def role_assign(*, user: StaffUser, organisation: Organisation, role: Role, acto
                 details={"role": role, "staff_user_id": str(user.id)},
             )
     return assignment
+
+
+def organisation_create(*, actor: Actor, ods_code: str, name: str, source: str) -> Organisation:
+    """Create an organisation on a person's say-so (Django admin), audited as theirs."""
+    with transaction.atomic():
+        organisation = Organisation.objects.create(ods_code=ods_code, name=name)
+        audit_record(
+            actor=actor,
+            action="organisation.created",
+            target_type="organisation",
+            target_id=str(organisation.id),
+            details={"ods_code": ods_code, "name": name, "source": source},
+        )
+    return organisation
+
+
+def role_remove(*, actor: Actor, assignment: RoleAssignment, source: str) -> None:
+    """Take a role away from a member of staff, audited in the same transaction."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="staff.role.removed",
+            target_type="role_assignment",
+            target_id=str(assignment.id),
+            details={"role": assignment.role, "staff_user_id": str(assignment.user_id), "source": source},
+        )
+        assignment.delete()
