@@ -18,6 +18,19 @@ env = environ.Env()
 NOTIFY_ENVIRONMENT = env.str("NOTIFY_ENVIRONMENT", default="local")
 NOTIFY_ENVIRONMENTS = ("local", "sandbox", "int", "production")
 
+
+def environment_check(environment: str, *, expected: str) -> None:
+    """Refuse to load one environment's settings for another (NOTIFY_ENVIRONMENT decides)."""
+    if environment != expected:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"These are the {expected} settings but NOTIFY_ENVIRONMENT is {environment!r}: "
+            f"set NOTIFY_ENVIRONMENT={expected}, or leave DJANGO_SETTINGS_MODULE unset so that "
+            "NOTIFY_ENVIRONMENT chooses the settings."
+        )
+
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -168,9 +181,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
         "control_folder": str(_broker_dir / "control"),
     }
-    # kombu's filesystem transport needs its folders to exist before a worker starts.
-    for _folder in ("queue", "processed", "control"):
-        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+    # kombu's filesystem transport needs these folders before a worker starts: `make setup`
+    # creates them (importing settings creates nothing).
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -181,6 +193,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# /metrics (Prometheus): with METRICS_BEARER_TOKEN set, a scrape must send
+# "Authorization: Bearer <token>"; without it, only loopback callers may read it, and only where
+# METRICS_ALLOW_LOOPBACK is on (local runs; off in deployed environments).
+METRICS_BEARER_TOKEN = env.str("METRICS_BEARER_TOKEN", default="")
+METRICS_ALLOW_LOOPBACK = env.bool("METRICS_ALLOW_LOOPBACK", default=True)
 
 # Readiness probes must answer quickly even when a dependency hangs.
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
@@ -219,7 +237,8 @@ LOGGING: dict[str, Any] = {
 # environment. Changing it makes existing look-up hashes unusable until they are recomputed.
 PATIENT_LOOKUP_KEY = env.str("PATIENT_LOOKUP_KEY", default="local-and-test-only-patient-lookup-key")
 # When true, revealing a masked contact detail needs a recent step-up (CIS2 re-authentication,
-# notifyadmin.accounts.stepup) no older than STEPUP_MAX_AGE_SECONDS.
+# notifyadmin.accounts.stepup) no older than STEPUP_MAX_AGE_SECONDS. Off by default for local
+# runs and tests; on by default in deployed environments (deployed.py).
 CONTACT_REVEAL_REQUIRES_STEPUP = env.bool("CONTACT_REVEAL_REQUIRES_STEPUP", default=False)
 # The reasons a member of staff may give for finding a patient (plus free text).
 PATIENT_SEARCH_REASONS = env.list(
@@ -266,7 +285,8 @@ CIS2_POST_LOGOUT_REDIRECT_URI = env.str("CIS2_POST_LOGOUT_REDIRECT_URI", default
 # A person whose selected role is at an organisation notifyadmin does not know is refused,
 # unless this is on (an administrator's decision, made per environment).
 CIS2_CREATE_UNKNOWN_ORGANISATIONS = env.bool("CIS2_CREATE_UNKNOWN_ORGANISATIONS", default=False)
-# Step-up: high-risk actions need an authentication no older than this.
+# Step-up: THE one window for every high-risk action (clinical sign-off, contact reveal, CIS2
+# max_age when re-authenticating): an authentication no older than this many seconds.
 STEPUP_MAX_AGE_SECONDS = env.int("STEPUP_MAX_AGE_SECONDS", default=5 * 60)
 
 AUTHENTICATION_BACKENDS.append("notifyadmin.accounts.cis2.backend.Cis2AuthenticationBackend")

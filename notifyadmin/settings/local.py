@@ -1,7 +1,9 @@
 """`make run`: everything on this machine, no external service needed."""
 
 from notifyadmin.settings.base import *  # noqa: F403
-from notifyadmin.settings.base import env
+from notifyadmin.settings.base import NOTIFY_ENVIRONMENT, env, environment_check
+
+environment_check(NOTIFY_ENVIRONMENT, expected="local")
 
 DEBUG = env.bool("DEBUG", default=True)
 # A fixed development key is acceptable only here: production has no default (production.py).
