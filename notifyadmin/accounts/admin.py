@@ -72,7 +72,7 @@ class Cis2RoleMappingAdmin(SimpleHistoryAdmin):
     list_filter = ("app_role", "organisation")
     actions = None  # no bulk delete: it would bypass delete_model and its audit event
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         from notifyadmin.accounts.cis2 import services
 
         actor = actor_of(request)
@@ -83,7 +83,7 @@ class Cis2RoleMappingAdmin(SimpleHistoryAdmin):
             created = services.role_mapping_create(actor=actor, organisation=obj.organisation, **fields)
             obj.pk = created.pk
 
-    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+    def delete_model(self, request, obj):
         from notifyadmin.accounts.cis2 import services
 
         services.role_mapping_delete(actor=actor_of(request), mapping=obj)

@@ -54,7 +54,7 @@ class SwitchRoleForm(forms.Form):
         error_messages={"required": "Choose a role", "invalid_choice": "Choose one of your roles"},
     )
 
-    def __init__(self, *args: object, assignments: list, **kwargs: object) -> None:  # type: ignore[type-arg]
+    def __init__(self, *args: object, assignments: list, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         cast(forms.ChoiceField, self.fields["assignment"]).choices = [
             (str(a.id), f"{a.get_role_display()}, {a.organisation.name} ({a.organisation.ods_code})")

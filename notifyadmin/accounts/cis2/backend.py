@@ -116,7 +116,7 @@ class Cis2AuthenticationBackend(OIDCAuthenticationBackend):
     OIDC_RP_SIGN_ALGO = "RS512"
     OIDC_RP_IDP_SIGN_KEY = None
 
-    def authenticate(self, request, **kwargs):  # type: ignore[no-untyped-def]
+    def authenticate(self, request, **kwargs):
         if request is None or not provider.cis2_enabled() or "code" not in request.GET:
             return None  # not a CIS2 callback (for example local password sign-in)
         try:

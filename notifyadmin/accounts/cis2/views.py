@@ -154,7 +154,7 @@ class Cis2CallbackView(OIDCAuthenticationCallbackView):
 
     def login_success(self) -> HttpResponse:
         request = self.request
-        sign_in: Cis2SignIn = request.cis2_sign_in  # type: ignore[attr-defined]
+        sign_in: Cis2SignIn = request.cis2_sign_in
         next_url = self.success_url
         stepup = request.session.pop(STEPUP_PENDING_SESSION_KEY, False)
         same_session = (

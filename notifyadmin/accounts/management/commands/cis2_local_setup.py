@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 class Command(BaseCommand):
     help = "Generate notifyadmin's CIS2 client key (if missing) and the CIS2 stand-in's clients file."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="where notifyadmin runs")
 
     def handle(self, *args: object, **options: object) -> None:
