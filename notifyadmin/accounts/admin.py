@@ -10,6 +10,7 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
@@ -17,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from notifyadmin.accounts import services as account_services
 from notifyadmin.accounts.actors import actor_of
+from notifyadmin.accounts.cis2.forms import activity_code_validator, role_code_validator
 from notifyadmin.accounts.models import Cis2RoleMapping, Organisation, RoleAssignment, StaffUser
 from notifyadmin.accounts.roles import Role
 
@@ -63,11 +65,31 @@ class RoleAssignmentAdmin(SimpleHistoryAdmin):
         account_services.role_remove(actor=actor_of(request), assignment=obj, source="admin")
 
 
+class Cis2RoleMappingAdminForm(forms.ModelForm):
+    """The in-app form's rules for codes, so the admin cannot store what the app would refuse."""
+
+    class Meta:
+        model = Cis2RoleMapping
+        fields = ("organisation", "role_code", "activity_code", "app_role")
+
+    def clean_role_code(self) -> str:
+        code = self.cleaned_data["role_code"].strip().upper()
+        role_code_validator(code)
+        return code
+
+    def clean_activity_code(self) -> str:
+        code = self.cleaned_data["activity_code"].strip().upper()
+        if code:
+            activity_code_validator(code)
+        return code
+
+
 @admin.register(Cis2RoleMapping)
 class Cis2RoleMappingAdmin(SimpleHistoryAdmin):
     """For superusers: mappings for every organisation (organisation empty). Changes go through
     the same audited services as the in-app pages."""
 
+    form = Cis2RoleMappingAdminForm
     list_display = ("role_code", "activity_code", "app_role", "organisation")
     list_filter = ("app_role", "organisation")
     actions = None  # no bulk delete: it would bypass delete_model and its audit event

@@ -86,3 +86,16 @@ def test_category_policies_are_read_only_in_admin(superuser_client, organisation
     )
     assert response.status_code == 403
     assert not CategoryPolicy.objects.exists()
+
+
+@pytest.mark.parametrize("code", ["9990548609", "07700900123", "not a code"])
+def test_a_cis2_role_mapping_in_admin_follows_the_apps_code_rules(superuser_client, code):
+    from notifyadmin.accounts.models import Cis2RoleMapping
+
+    response = superuser_client.post(
+        "/django-admin/accounts/cis2rolemapping/add/", {"role_code": code, "activity_code": "", "app_role": "auditor"}
+    )
+    assert response.status_code == 200  # the admin's form page, with the error
+    assert "Enter a CIS2 role code in the form S8000:G8000:R8001" in response.content.decode()
+    assert not Cis2RoleMapping.objects.exists()
+    assert not AuditEvent.objects.filter(action="role_mapping.created").exists()
