@@ -1,5 +1,6 @@
 """Form pieces shared by every app's pages, shaped for the NHS.UK design system."""
 
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -65,6 +66,22 @@ class DayMonthYearField(forms.MultiValueField):
 
     def compress(self, data_list: list[Any]) -> date | None:  # pragma: no cover - clean() does the work
         return None
+
+
+# Unicode "other" categories that never belong in what a person types: controls (NUL, bell,
+# escape, DEL, C1 controls), surrogates, unassigned code points. Tab and newlines are controls
+# too, and are allowed only where a field says so (multi-line text).
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Cn"})
+_LINE_CHARACTERS = frozenset("\t\n\r")
+
+
+def control_character_in(value: str, *, multiline: bool = False) -> bool:
+    """Whether `value` holds a character no form field accepts: a control character (tab and
+    line breaks only when `multiline`), a lone surrogate or an unassigned code point."""
+    return any(
+        unicodedata.category(character) in _REFUSED_CATEGORIES and not (multiline and character in _LINE_CHARACTERS)
+        for character in value
+    )
 
 
 def error_summary_items(form: forms.Form) -> list[dict[str, str]]:

@@ -16,7 +16,7 @@ class SchemaView(SpectacularAPIView):
     access = Access(public_reason="the API contract; it describes endpoints and holds no data")
 
 
-class ProblemSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ProblemSerializer(serializers.Serializer):
     """RFC 9457 problem details, as every API error is answered."""
 
     type = serializers.CharField(help_text="urn:notifyadmin:problem:<slug>; the slugs are listed in docs/api.md.")

@@ -18,6 +18,19 @@ env = environ.Env()
 NOTIFY_ENVIRONMENT = env.str("NOTIFY_ENVIRONMENT", default="local")
 NOTIFY_ENVIRONMENTS = ("local", "sandbox", "int", "production")
 
+
+def environment_check(environment: str, *, expected: str) -> None:
+    """Refuse to load one environment's settings for another (NOTIFY_ENVIRONMENT decides)."""
+    if environment != expected:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"These are the {expected} settings but NOTIFY_ENVIRONMENT is {environment!r}: "
+            f"set NOTIFY_ENVIRONMENT={expected}, or leave DJANGO_SETTINGS_MODULE unset so that "
+            "NOTIFY_ENVIRONMENT chooses the settings."
+        )
+
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -170,9 +183,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
         "control_folder": str(_broker_dir / "control"),
     }
-    # kombu's filesystem transport needs its folders to exist before a worker starts.
-    for _folder in ("queue", "processed", "control"):
-        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+    # kombu's filesystem transport needs these folders before a worker starts: `make setup`
+    # creates them (importing settings creates nothing).
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -184,13 +196,23 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# /metrics (Prometheus): with METRICS_BEARER_TOKEN set, a scrape must send
+# "Authorization: Bearer <token>"; without it, only loopback callers may read it, and only where
+# METRICS_ALLOW_LOOPBACK is on (local runs; off in deployed environments).
+METRICS_BEARER_TOKEN = env.str("METRICS_BEARER_TOKEN", default="")
+METRICS_ALLOW_LOOPBACK = env.bool("METRICS_ALLOW_LOOPBACK", default=True)
+
 # Readiness probes must answer quickly even when a dependency hangs.
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
 
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"correlation": {"()": "notifyadmin.core.logging.CorrelationIdFilter"}},
+    "filters": {
+        "correlation": {"()": "notifyadmin.core.logging.CorrelationIdFilter"},
+        # No record carries a query string or a request body (every handler must list it).
+        "request_data": {"()": "notifyadmin.core.logging.RequestDataFilter"},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -199,7 +221,7 @@ LOGGING: dict[str, Any] = {
         },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["correlation"]},
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["correlation", "request_data"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
@@ -217,7 +239,8 @@ LOGGING: dict[str, Any] = {
 # environment. Changing it makes existing look-up hashes unusable until they are recomputed.
 PATIENT_LOOKUP_KEY = env.str("PATIENT_LOOKUP_KEY", default="local-and-test-only-patient-lookup-key")
 # When true, revealing a masked contact detail needs a recent step-up (CIS2 re-authentication,
-# notifyadmin.accounts.stepup) no older than STEPUP_MAX_AGE_SECONDS.
+# notifyadmin.accounts.stepup) no older than STEPUP_MAX_AGE_SECONDS. Off by default for local
+# runs and tests; on by default in deployed environments (deployed.py).
 CONTACT_REVEAL_REQUIRES_STEPUP = env.bool("CONTACT_REVEAL_REQUIRES_STEPUP", default=False)
 # The reasons a member of staff may give for finding a patient (plus free text).
 PATIENT_SEARCH_REASONS = env.list(
@@ -254,14 +277,18 @@ CIS2_ID_TOKEN_ALGORITHMS = env.list("CIS2_ID_TOKEN_ALGORITHMS", default=["RS512"
 CIS2_LOGOUT_TOKEN_MAX_AGE_SECONDS = env.int("CIS2_LOGOUT_TOKEN_MAX_AGE_SECONDS", default=120)
 CIS2_HTTP_TIMEOUT_SECONDS = env.float("CIS2_HTTP_TIMEOUT_SECONDS", default=5.0)
 CIS2_DISCOVERY_CACHE_SECONDS = env.int("CIS2_DISCOVERY_CACHE_SECONDS", default=3600)
-# A token naming an unknown kid makes us fetch the JWKS again, but not more often than this.
+# The provider's signing keys (JWKS) are fetched again after this many seconds.
+CIS2_JWKS_CACHE_SECONDS = env.int("CIS2_JWKS_CACHE_SECONDS", default=3600)
+# A token naming an unknown kid, or whose signature does not verify with the cached key, makes
+# us fetch the JWKS again at once, but not more often than this.
 CIS2_JWKS_MIN_REFRESH_SECONDS = env.int("CIS2_JWKS_MIN_REFRESH_SECONDS", default=10)
 # Where CIS2 sends the browser after RP-initiated logout (must be registered with CIS2); empty: none.
 CIS2_POST_LOGOUT_REDIRECT_URI = env.str("CIS2_POST_LOGOUT_REDIRECT_URI", default="")
 # A person whose selected role is at an organisation notifyadmin does not know is refused,
 # unless this is on (an administrator's decision, made per environment).
 CIS2_CREATE_UNKNOWN_ORGANISATIONS = env.bool("CIS2_CREATE_UNKNOWN_ORGANISATIONS", default=False)
-# Step-up: high-risk actions need an authentication no older than this.
+# Step-up: THE one window for every high-risk action (clinical sign-off, contact reveal, CIS2
+# max_age when re-authenticating): an authentication no older than this many seconds.
 STEPUP_MAX_AGE_SECONDS = env.int("STEPUP_MAX_AGE_SECONDS", default=5 * 60)
 
 AUTHENTICATION_BACKENDS.append("notifyadmin.accounts.cis2.backend.Cis2AuthenticationBackend")

@@ -11,6 +11,7 @@ to the author with the comments.
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,7 +24,7 @@ from templates_app.services.errors import ContentInvalid, TransitionRefused
 from templates_app.services.versions import _copy_draft
 
 # How recent the clinical safety officer's authentication must be to sign off.
-SIGNOFF_STEPUP_MAX_AGE = dt.timedelta(minutes=15)
+SIGNOFF_STEPUP_MAX_AGE = dt.timedelta(seconds=settings.STEPUP_MAX_AGE_SECONDS)  # the one step-up window
 
 SIGNOFF_DECLARATION = (
     "I have reviewed this version against the hazards listed and I am satisfied that the clinical "
