@@ -93,12 +93,44 @@ def _patient_with_contact() -> str:
 
 
 # Path parameter -> where an example comes from (related parameters agree with each other).
+def _verification() -> str:
+    from audit.services.verification import audit_verification_request
+    from notifyadmin.accounts.roles import Permission
+    from notifyadmin.core.actor import Actor
+
+    organisation = apps.get_model("accounts.Organisation").objects.order_by("pk").first()
+    actor = Actor.system(name="tests", organisation=organisation, permissions=frozenset({Permission.AUDIT_VERIFY}))
+    return str(audit_verification_request(actor=actor).pk)
+
+
+def _api_client() -> str:
+    client = apps.get_model("integrations.ApiClient").objects.order_by("pk").first()
+    if client is None:
+        from notifyadmin.accounts.roles import Permission
+        from notifyadmin.core.actor import Actor
+        from notifyadmin.integrations.services import api_client_create
+
+        organisation = apps.get_model("accounts.Organisation").objects.order_by("pk").first()
+        actor = Actor.system(
+            name="tests", organisation=organisation, permissions=frozenset({Permission.API_CLIENT_MANAGE})
+        )
+        client, _ = api_client_create(actor=actor, name="PAS", client_id="pas", permissions=["preference.api"])
+    return str(client.pk)
+
+
+def _api_key() -> str:
+    return str(apps.get_model("integrations.ApiKey").objects.filter(client_id=_api_client()).order_by("pk").first().pk)
+
+
 EXAMPLES: dict[str, Callable[[], str]] = {
     "template_id": _template_of_version,
     "version_id": _version_of_template,
     "patient_id": _patient_with_contact,
     "contact_point_id": _first("preferences.ContactPoint"),
     "mapping_id": _first("accounts.Cis2RoleMapping"),
+    "verification_id": _verification,
+    "client_id": _api_client,
+    "key_id": _api_key,
 }
 
 

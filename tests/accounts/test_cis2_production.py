@@ -16,6 +16,10 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "notifyadmin.example",
     "CELERY_BROKER_URL": "memory://",
     "PATH": "/usr/bin:/bin",
+    # NHS Notify credentials, required by production.py and int.py on top of deployed.py.
+    "NOTIFY_API_KEY": "x" * 50,
+    "NOTIFY_PRIVATE_KEY_PATH": "/run/secrets/notify.pem",
+    "NOTIFY_KEY_ID": "k1",
 }
 CIS2_ENV = {
     "CIS2_ISSUER": "https://am.nhsint.auth-ptl.cis2.spineservices.nhs.uk:443/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare",

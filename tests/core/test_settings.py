@@ -19,6 +19,9 @@ DEPLOYED_ENV = {
     "CIS2_CLIENT_AUTH": "private_key_jwt",
     "CELERY_BROKER_URL": "memory://",
     "PATH": "/usr/bin:/bin",
+    "NOTIFY_API_KEY": "x" * 50,
+    "NOTIFY_PRIVATE_KEY_PATH": "/run/secrets/notify.pem",
+    "NOTIFY_KEY_ID": "k1",
 }
 PROBE = """
 import django

@@ -22,7 +22,7 @@ BUTTONS = {
     "Retire": "Retire version",
 }
 STEPUP_NOTE = (
-    "Signing off asks you to confirm your identity (sign in again) if you last signed in more than 15 minutes ago."
+    "Signing off asks you to confirm your identity (sign in again) if you last signed in more than 5 minutes ago."
 )
 
 
