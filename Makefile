@@ -26,7 +26,7 @@ $(NODE_STAMP): package.json package-lock.json
 install: $(STAMP) $(NODE_STAMP) ## Install Python (into .venv) and front-end (npm) dependencies
 
 var:
-	mkdir -p var
+	mkdir -p var var/celery-broker/queue var/celery-broker/processed var/celery-broker/control
 
 setup: install var ## Install, migrate the local database and seed the demo
 	$(BIN)/python manage.py migrate --noinput

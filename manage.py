@@ -6,7 +6,9 @@ import sys
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "notifyadmin.settings.local")
+    from notifyadmin.settings import settings_module_for
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module_for(os.environ.get("NOTIFY_ENVIRONMENT", "local")))
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

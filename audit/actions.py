@@ -22,7 +22,8 @@ AUDIT_ACTIONS = {
     # Audit trail itself
     "audit.exported": "Exported audit events as CSV",
     "audit.chain.verified": "Verified the audit hash chain",
-    "audit.chain.verification_failed": "Audit hash chain verification found an altered event",
+    "audit.chain.verification_failed": "Audit hash chain verification found problems",
+    "audit.patient_looked_up": "Found a patient's audit events by NHS number",
 }
 
 

@@ -1,8 +1,11 @@
-"""The append-only audit trail.
+"""The append-only audit trail (docs/adr/0006-audit-chain-sealing.md).
 
-Each event stores a SHA-256 hash of its own content and of the previous event's hash, so any
-alteration, insertion or removal in the stored chain is detected by `verify_audit_chain`.
-The ORM refuses updates and deletes; on PostgreSQL a trigger refuses them too (migration 0002).
+Writers only insert `AuditEvent` rows: no lock, no read of the chain. A sealer, one at a time
+(it locks the single `AuditChainHead` row), appends unsealed events to the hash chain in the
+order it seals them, writing one `AuditSeal` per event. `audit_chain_verify` recomputes every
+seal in position order. The ORM refuses updates and deletes of events and seals; on PostgreSQL
+triggers refuse them too (migrations 0002 and 0004). Each verification is recorded
+(`AuditVerification`), so a chain cut short at its end shows against the previous one.
 """
 
 import uuid
@@ -10,6 +13,8 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+
+from audit.chain import GENESIS_HASH
 
 
 class AuditEventImmutable(Exception):
@@ -28,7 +33,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    # Sequence gives the chain its order; ids stay opaque in URLs.
+    # The insert order; the chain's order is the seal's position. Ids stay opaque in URLs.
     sequence = models.BigAutoField(primary_key=True)
     id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     occurred_at = models.DateTimeField(db_index=True)
@@ -60,9 +65,6 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
 
-    previous_hash = models.CharField(max_length=64)
-    event_hash = models.CharField(max_length=64, unique=True)
-
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
@@ -82,3 +84,103 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditEventImmutable("Audit events cannot be deleted.")
+
+
+class AuditSealQuerySet(models.QuerySet["AuditSeal"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AuditEventImmutable("Audit seals cannot be updated.")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AuditEventImmutable("Audit seals cannot be deleted.")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditEventImmutable("Audit seals cannot be updated.")
+
+
+class AuditSeal(models.Model):
+    """One event's place in the hash chain, written once by the sealer."""
+
+    position = models.BigIntegerField(primary_key=True)
+    # DO_NOTHING at the ORM: events are never deleted; the database's foreign key refuses it.
+    event = models.OneToOneField(AuditEvent, on_delete=models.DO_NOTHING, related_name="seal")
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField()
+
+    objects = AuditSealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"seal {self.position}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditEventImmutable("Audit seals cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditEventImmutable("Audit seals cannot be deleted.")
+
+
+class AuditChainHead(models.Model):
+    """The sealer's single row: where the chain ends, and where its scan for unsealed events
+    starts. Locked by the sealer (select_for_update), so sealers run one at a time. Verification
+    does not trust it: it recomputes the chain, and reports a chain shorter than this head."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    position = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    scan_from_sequence = models.BigIntegerField(
+        default=0, help_text="Events at or below this sequence were all sealed (see the late-commit horizon)."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"chain head at {self.position}"
+
+
+class VerificationStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Checking"
+    PASSED = "passed", "Intact"
+    FAILED = "failed", "Problems found"
+    ERROR = "error", "Could not finish"
+
+
+class AuditVerification(models.Model):
+    """One run of the chain verification: who asked, when, how far it got, and what it found.
+    The count and head hash let the next run see a chain cut short at its end."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by_name = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=VerificationStatus.choices, default=VerificationStatus.QUEUED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.BigIntegerField(default=0, help_text="Seals to check, counted when the run started.")
+    checked = models.BigIntegerField(default=0)
+    head_position = models.BigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, blank=True)
+    findings = models.JSONField(default=list, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"verification {self.id} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (VerificationStatus.PASSED, VerificationStatus.FAILED, VerificationStatus.ERROR)
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        return min(99, (100 * self.checked) // self.total) if self.total else 0

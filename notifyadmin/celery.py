@@ -4,7 +4,9 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "notifyadmin.settings.local")
+from notifyadmin.settings import settings_module_for
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module_for(os.environ.get("NOTIFY_ENVIRONMENT", "local")))
 
 app = Celery("notifyadmin")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("sending/", include("notifyadmin.sending.urls")),
     path("callbacks/nhs-notify/", include("notifyadmin.sending.callback_urls")),
     path("safety-case/", include("notifyadmin.safety.urls")),
+    path("integrations/", include("notifyadmin.integrations.urls")),
     path("api/v1/", include("notifyadmin.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -4,6 +4,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "notifyadmin.settings.production")
+from notifyadmin.settings import settings_module_for
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module_for(os.environ.get("NOTIFY_ENVIRONMENT", "production")))
 
 application = get_wsgi_application()

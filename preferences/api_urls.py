@@ -1,9 +1,9 @@
 """API routes of this app under /api/v1/preferences/. Each view declares its access
-(Permission.PREFERENCE_API: API client systems only, see preferences.api_auth)."""
+(Permission.PREFERENCE_API: client systems only, see notifyadmin.integrations.authentication)."""
 
 from django.urls import path
 
-from preferences import api
+from preferences.api import views as api
 
 urlpatterns = [
     path("patients/lookup/", api.PatientLookupView.as_view(), name="preferences-api-lookup"),

@@ -1,5 +1,6 @@
 """Read-only API: published templates, the version each sends with, and its personalisation
-schema, for client systems that raise events. Organisation-scoped."""
+schema, for client systems that raise events (granted `template.api`). Organisation-scoped;
+the list is paginated in the database; errors are problem documents."""
 
 from typing import Any
 
@@ -10,6 +11,7 @@ from rest_framework.request import Request
 from notifyadmin.accounts.access import Access
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.accounts.selectors import get_in_organisation_or_404
+from notifyadmin.integrations.authentication import ClientSystemAPI, api_actor
 from templates_app import selectors
 from templates_app.models import MessageTemplate, TemplateVersion, VersionContent
 
@@ -58,31 +60,32 @@ class PublishedTemplateSerializer(serializers.ModelSerializer):  # type: ignore[
         ]
 
 
-class PublishedTemplateListView(generics.ListAPIView):  # type: ignore[type-arg]
-    """Templates of your organisation that have a published version."""
+class PublishedTemplateListView(ClientSystemAPI, generics.ListAPIView):  # type: ignore[type-arg]
+    """Templates of your organisation that have a published version, by name, one page at a time."""
 
-    access = Access(permission=Permission.TEMPLATE_VIEW)
+    access = Access(permission=Permission.TEMPLATE_API)
     serializer_class = PublishedTemplateSerializer
-    pagination_class = None
 
     def get_queryset(self) -> Any:
-        return selectors.published_templates_of(organisation=self.request._request.organisation)  # type: ignore[attr-defined]
+        organisation = api_actor(self.request).acting_organisation
+        return selectors.published_templates_of(organisation=organisation).order_by("name", "id")
 
     @extend_schema(summary="List published templates", tags=["templates"])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         return super().get(request, *args, **kwargs)
 
 
-class PublishedTemplateDetailView(generics.RetrieveAPIView):  # type: ignore[type-arg]
+class PublishedTemplateDetailView(ClientSystemAPI, generics.RetrieveAPIView):  # type: ignore[type-arg]
     """One published template and the version it sends with; 404 when none is published."""
 
-    access = Access(permission=Permission.TEMPLATE_VIEW)
+    access = Access(permission=Permission.TEMPLATE_API)
     serializer_class = PublishedTemplateSerializer
 
     def get_object(self) -> MessageTemplate:
+        organisation = api_actor(self.request).acting_organisation
         return get_in_organisation_or_404(
-            selectors.published_templates_of(organisation=self.request._request.organisation),  # type: ignore[attr-defined]
-            organisation=self.request._request.organisation,  # type: ignore[attr-defined]
+            selectors.published_templates_of(organisation=organisation),
+            organisation=organisation,
             id=self.kwargs["template_id"],
         )
 

@@ -1,12 +1,15 @@
 """Forms of the template pages. Services do the rules; forms only shape input."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 
+from notifyadmin.core.channels import Channel
+from templates_app.content.limits import EDITOR_LANGUAGES
 from templates_app.content.schema import FieldType, PersonalDataClass
 from templates_app.linting import content_field_name, schema_field_name
-from templates_app.models import ChannelChoice, LanguageChoice, Purpose, Sensitivity
+from templates_app.models import Purpose, Sensitivity
 
 MIN_FIELD_ROWS = 3
 
@@ -34,7 +37,7 @@ class TemplateCreateForm(forms.Form):
         error_messages={"required": "Enter the routing plan id", "invalid": "Enter the routing plan id as a UUID"},
     )
     channels = forms.MultipleChoiceField(
-        choices=ChannelChoice.choices,
+        choices=Channel.choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one channel"},
     )
@@ -46,17 +49,25 @@ class VersionEditForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
     field_rows = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=50)
     channels = forms.MultipleChoiceField(
-        choices=ChannelChoice.choices,
+        choices=Channel.choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one channel"},
     )
 
-    def __init__(self, *args: Any, channels: list[str], field_rows: int, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        channels: list[str],
+        field_rows: int,
+        languages: Sequence[str] = EDITOR_LANGUAGES,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.content_channels = channels
+        self.languages = list(dict.fromkeys([*EDITOR_LANGUAGES, *languages]))
         self.rows = max(field_rows, MIN_FIELD_ROWS)
         for channel in channels:
-            for language in LanguageChoice.values:
+            for language in self.languages:
                 if channel == "email":
                     self.fields[content_field_name(channel, language, "subject")] = forms.CharField(
                         required=False, label="Subject", max_length=500
@@ -102,7 +113,7 @@ class VersionEditForm(forms.Form):
     def contents(self) -> list[dict[str, str]]:
         items = []
         for channel in self.content_channels:
-            for language in LanguageChoice.values:
+            for language in self.languages:
                 items.append(
                     {
                         "channel": channel,

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from notifyadmin.core.channels import Channel
 from templates_app.content.findings import ChannelContent, Finding, Severity
-from templates_app.content.limits import Channel
 from templates_app.content.lint import lint_content, lint_version
 from templates_app.content.schema import PersonalisationField
 

@@ -19,7 +19,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from notifyadmin.core.categories import MessageCategory
-from templates_app.content.limits import Channel, Language
+from notifyadmin.core.channels import Channel, Language, channel_label
 
 
 class ImmutableVersionError(RuntimeError):
@@ -33,18 +33,6 @@ class Sensitivity(models.TextChoices):
     ROUTINE = "routine", "Routine"
     SENSITIVE = "sensitive", "Sensitive"
     URGENT = "urgent", "Urgent"
-
-
-class ChannelChoice(models.TextChoices):
-    NHSAPP = Channel.NHSAPP.value, "NHS App message"
-    SMS = Channel.SMS.value, "Text message (SMS)"
-    EMAIL = Channel.EMAIL.value, "Email"
-    LETTER = Channel.LETTER.value, "Letter"
-
-
-class LanguageChoice(models.TextChoices):
-    ENGLISH = Language.ENGLISH.value, "English"
-    WELSH = Language.WELSH.value, "Welsh"
 
 
 class VersionStatus(models.TextChoices):
@@ -101,7 +89,7 @@ class MessageTemplate(models.Model):
         return f"{self.send_window_start:%H:%M} to {self.send_window_end:%H:%M} UK time"
 
     def channel_labels(self) -> list[str]:
-        return [ChannelChoice(channel).label for channel in self.channels]
+        return [channel_label(channel) for channel in self.channels]
 
 
 # Fields of a version that are signed: they never change once the version leaves draft.
@@ -232,8 +220,8 @@ class VersionContent(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="contents")
-    channel = models.CharField(max_length=10, choices=ChannelChoice.choices)
-    language = models.CharField(max_length=10, default=Language.ENGLISH)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    language = models.CharField(max_length=10, choices=Language.choices, default=Language.ENGLISH)
     subject = models.CharField(max_length=500, blank=True)
     body = models.TextField(blank=True)
 

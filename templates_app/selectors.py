@@ -1,13 +1,32 @@
-"""Reads about templates: lists per organisation, versions, work queues with waiting times."""
+"""Reads about templates: lists and histories (paginated in the database), one template or
+version of the actor's organisation (else NotFound), and the work queues with waiting times.
+
+Work queues hold exactly what `templates_app.workflow.available_actions` allows the actor,
+narrowed first in SQL and then checked against the table, with the reviews the four-eyes
+guards read prefetched, so a queue costs a fixed number of queries.
+"""
+
+from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import CharField, F, IntegerField, QuerySet, Value
 from django.utils import timezone
 
 from notifyadmin.accounts.models import Organisation, StaffUser
-from templates_app.models import MessageTemplate, ReviewDecision, ReviewStage, TemplateVersion, VersionStatus
+from notifyadmin.core.actor import Actor
+from notifyadmin.core.errors import NotFound
+from templates_app import workflow
+from templates_app.models import MessageTemplate, ReviewDecision, TemplateVersion, VersionStatus
+
+TEMPLATES_PER_PAGE = 25
+VERSIONS_PER_PAGE = 20
+HISTORY_PER_PAGE = 50
 
 
 def templates_of(*, organisation: Organisation) -> QuerySet[MessageTemplate]:
@@ -22,18 +41,107 @@ def published_templates_of(*, organisation: Organisation) -> QuerySet[MessageTem
     )
 
 
+def page_of(queryset: Any, *, page: Any, per_page: int) -> Page:  # type: ignore[type-arg]
+    """One page of a queryset, counted and sliced in the database; a page number out of range
+    or not a number gives the nearest page."""
+    return Paginator(queryset, per_page).get_page(page)
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError as error:
+        raise NotFound("Not found in your organisation.") from error
+
+
+def template_get(*, actor: Actor, template_id: Any) -> MessageTemplate:
+    """A template of the actor's organisation; NotFound for any other id, malformed ones too."""
+    template = (
+        MessageTemplate.objects.select_related("published_version", "owner")
+        .filter(pk=_uuid(template_id), organisation=actor.organisation)
+        .first()
+    )
+    if template is None:
+        raise NotFound("Not found in your organisation.")
+    return template
+
+
+def version_get(*, actor: Actor, template_id: Any, version_id: Any) -> TemplateVersion:
+    """A version of that template in the actor's organisation; NotFound otherwise."""
+    version = (
+        TemplateVersion.objects.select_related("template", "author", "based_on")
+        .prefetch_related("reviews__reviewer")
+        .filter(
+            pk=_uuid(version_id),
+            template_id=_uuid(template_id),
+            organisation=actor.organisation,
+        )
+        .first()
+    )
+    if version is None:
+        raise NotFound("Not found in your organisation.")
+    return version
+
+
 def versions_of(*, template: MessageTemplate) -> QuerySet[TemplateVersion]:
-    return template.versions.select_related("author").order_by("-created_at")
+    """Newest first, with what a version list shows."""
+    return template.versions.select_related("author", "based_on").order_by("-created_at")
 
 
 def versions_in_organisation(*, organisation: Organisation) -> QuerySet[TemplateVersion]:
-    return TemplateVersion.objects.filter(organisation=organisation).select_related("template", "author")
+    return TemplateVersion.objects.filter(organisation=organisation).select_related("template", "author", "based_on")
+
+
+def template_history(*, template: MessageTemplate) -> QuerySet[Any]:
+    """Change history of the template and its versions (django-simple-history), newest first,
+    as one database query (a UNION) that a Paginator can count and slice. Rows are dicts of
+    when, who_id, kind ("template"/"version"), change ("+", "~", "-"), major, minor, status;
+    `history_rows` turns a page of them into what the page shows."""
+
+    def columns(queryset: QuerySet[Any], *, kind: str, versioned: bool) -> QuerySet[Any]:
+        return queryset.annotate(
+            when=F("history_date"),
+            who_id=F("history_user_id"),
+            kind=Value(kind, output_field=CharField()),
+            change=F("history_type"),
+            number_major=F("major") if versioned else Value(None, output_field=IntegerField()),
+            number_minor=F("minor") if versioned else Value(None, output_field=IntegerField()),
+            state=F("status") if versioned else Value("", output_field=CharField()),
+        ).values("when", "who_id", "kind", "change", "number_major", "number_minor", "state")
+
+    template_rows = columns(MessageTemplate.history.filter(id=template.id), kind="template", versioned=False)
+    version_rows = columns(TemplateVersion.history.filter(template_id=template.id), kind="version", versioned=True)
+    return template_rows.union(version_rows, all=True).order_by("-when")
+
+
+_CHANGE_WORDS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def history_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A page of `template_history` as when / who / what / detail, the people read in one query."""
+    rows = list(rows)
+    people = StaffUser.objects.in_bulk({row["who_id"] for row in rows if row["who_id"]})
+    shown = []
+    for row in rows:
+        change = _CHANGE_WORDS.get(row["change"], row["change"])
+        if row["kind"] == "template":
+            what, detail = f"Template {change}", ""
+        else:
+            number = f"{row['number_major']}.{row['number_minor']}" if row["number_major"] is not None else "draft"
+            what, detail = f"Version {number} {change}", VersionStatus(row["state"]).label
+        shown.append({"when": row["when"], "who": people.get(row["who_id"]), "what": what, "detail": detail})
+    return shown
+
+
+# --- Work queues --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class QueueItem:
     version: TemplateVersion
     waiting_since: dt.datetime
+    # For an author's own versions: whom or what the version waits for.
+    waiting_for: str = ""
 
     @property
     def waiting(self) -> dt.timedelta:
@@ -49,58 +157,84 @@ def waited_text(delta: dt.timedelta) -> str:
     return "less than a minute"
 
 
-def _queue(versions: QuerySet[TemplateVersion], since: str) -> list[QueueItem]:
-    return [QueueItem(v, getattr(v, since) or v.updated_at) for v in versions.order_by(since)]
+def _versions(actor: Actor) -> QuerySet[TemplateVersion]:
+    return versions_in_organisation(organisation=actor.acting_organisation).prefetch_related("reviews")
 
 
-def queue_my_drafts(*, organisation: Organisation, user: StaffUser) -> list[QueueItem]:
-    drafts = versions_in_organisation(organisation=organisation).filter(status=VersionStatus.DRAFT, author=user)
-    return _queue(drafts, "created_at")
+def _queue(versions: QuerySet[TemplateVersion], since: str, *, actor: Actor, action: str) -> list[QueueItem]:
+    """Oldest first; only versions on which `actor` may take `action` now (the workflow table)."""
+    return [
+        QueueItem(version, getattr(version, since) or version.updated_at)
+        for version in versions.order_by(since)
+        if action in workflow.available_actions(version, actor)
+    ]
 
 
-def queue_awaiting_content_review(*, organisation: Organisation, user: StaffUser) -> list[QueueItem]:
-    """Submitted versions someone else wrote."""
-    versions = versions_in_organisation(organisation=organisation).filter(status=VersionStatus.SUBMITTED)
-    return _queue(versions.exclude(author=user), "submitted_at")
-
-
-def queue_awaiting_signoff(*, organisation: Organisation, user: StaffUser) -> list[QueueItem]:
-    """Content-approved versions this person neither wrote nor approved."""
-    versions = (
-        versions_in_organisation(organisation=organisation)
-        .filter(status=VersionStatus.CONTENT_APPROVED)
-        .exclude(author=user)
-        .exclude(reviews__stage=ReviewStage.CONTENT, reviews__decision=ReviewDecision.APPROVED, reviews__reviewer=user)
+def queue_my_drafts(*, actor: Actor) -> list[QueueItem]:
+    """The actor's own drafts, except those answering a request for changes."""
+    drafts = (
+        _versions(actor)
+        .filter(status=VersionStatus.DRAFT, author_id=actor.user_id)
+        .exclude(based_on__status=VersionStatus.CHANGES_REQUESTED)
     )
-    return _queue(versions, "content_approved_at")
+    return _queue(drafts, "created_at", actor=actor, action=workflow.EDIT)
 
 
-def queue_ready_to_publish(*, organisation: Organisation) -> list[QueueItem]:
-    versions = versions_in_organisation(organisation=organisation).filter(status=VersionStatus.SIGNED_OFF)
-    return _queue(versions, "signed_off_at")
+def queue_changes_requested(*, actor: Actor) -> list[QueueItem]:
+    """The actor's drafts that answer a reviewer's request for changes, with who asked."""
+    drafts = (
+        _versions(actor)
+        .filter(status=VersionStatus.DRAFT, author_id=actor.user_id, based_on__status=VersionStatus.CHANGES_REQUESTED)
+        .prefetch_related("based_on__reviews__reviewer")
+    )
+    items = []
+    for item in _queue(drafts, "created_at", actor=actor, action=workflow.EDIT):
+        based_on = item.version.based_on
+        reviews = based_on.reviews.all() if based_on is not None else []
+        requests = [r for r in reviews if r.decision == ReviewDecision.CHANGES_REQUESTED]
+        asked_by = max(requests, key=lambda r: r.created_at).reviewer.display_name if requests else "a reviewer"
+        items.append(QueueItem(item.version, item.waiting_since, waiting_for=f"changes requested by {asked_by}"))
+    return items
 
 
-def template_history(*, template: MessageTemplate) -> list[dict[str, object]]:
-    """Change history of the template and its versions (django-simple-history), newest first."""
-    rows: list[dict[str, object]] = []
-    for record in template.history.select_related("history_user").all():
-        rows.append(
-            {
-                "when": record.history_date,
-                "who": record.history_user,
-                "what": f"Template {record.get_history_type_display().lower()}",
-                "detail": "",
-            }
+# What an author's version waits for, by state. A signed-off version waits on no one else:
+# its author may publish it (see queue_ready_to_publish).
+WAITING_FOR = {
+    VersionStatus.SUBMITTED: "content review by another content designer",
+    VersionStatus.CONTENT_APPROVED: "clinical sign-off by a clinical safety officer",
+}
+_WAITING_SINCE = {
+    VersionStatus.SUBMITTED: "submitted_at",
+    VersionStatus.CONTENT_APPROVED: "content_approved_at",
+}
+
+
+def queue_waiting_on_others(*, actor: Actor) -> list[QueueItem]:
+    """The actor's own versions in review, longest waiting first."""
+    versions = _versions(actor).filter(author_id=actor.user_id, status__in=list(WAITING_FOR))
+    items = [
+        QueueItem(
+            version,
+            getattr(version, _WAITING_SINCE[VersionStatus(version.status)]) or version.updated_at,
+            waiting_for=WAITING_FOR[VersionStatus(version.status)],
         )
-    for record in TemplateVersion.history.filter(template_id=template.id).select_related("history_user"):
-        number = f"{record.major}.{record.minor}" if record.major is not None else "draft"
-        rows.append(
-            {
-                "when": record.history_date,
-                "who": record.history_user,
-                "what": f"Version {number} {record.get_history_type_display().lower()}",
-                "detail": VersionStatus(record.status).label,
-            }
-        )
-    rows.sort(key=lambda row: row["when"], reverse=True)  # type: ignore[arg-type, return-value]
-    return rows
+        for version in versions
+    ]
+    return sorted(items, key=lambda item: item.waiting_since)
+
+
+def queue_awaiting_content_review(*, actor: Actor) -> list[QueueItem]:
+    """Submitted versions the actor may review: someone else wrote them."""
+    versions = _versions(actor).filter(status=VersionStatus.SUBMITTED).exclude(author_id=actor.user_id)
+    return _queue(versions, "submitted_at", actor=actor, action=workflow.APPROVE_CONTENT)
+
+
+def queue_awaiting_signoff(*, actor: Actor) -> list[QueueItem]:
+    """Content-approved versions the actor may sign off: they neither wrote nor approved them."""
+    versions = _versions(actor).filter(status=VersionStatus.CONTENT_APPROVED).exclude(author_id=actor.user_id)
+    return _queue(versions, "content_approved_at", actor=actor, action=workflow.SIGN_OFF)
+
+
+def queue_ready_to_publish(*, actor: Actor) -> list[QueueItem]:
+    versions = _versions(actor).filter(status=VersionStatus.SIGNED_OFF)
+    return _queue(versions, "signed_off_at", actor=actor, action=workflow.PUBLISH)

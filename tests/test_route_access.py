@@ -44,7 +44,12 @@ def test_the_walk_finds_an_undeclared_route():
 
 
 # Permissions held by client systems, never by a member of staff.
-SYSTEM_ONLY = {Permission.PREFERENCE_API, Permission.MESSAGE_DISPATCH, Permission.EVENT_SUBMIT}
+SYSTEM_ONLY = {
+    Permission.PREFERENCE_API,
+    Permission.TEMPLATE_API,
+    Permission.MESSAGE_DISPATCH,
+    Permission.EVENT_SUBMIT,
+}
 
 
 def test_every_permission_names_its_roles():

@@ -25,7 +25,7 @@ def actor_from_request(request: HttpRequest) -> Actor:
         return Actor.anonymous(**_where_from(request))  # type: ignore[arg-type]
     session = getattr(request, "session", {})
     return Actor.staff(
-        user=user,  # type: ignore[arg-type]
+        user=user,
         role=getattr(request, "active_role", None) or "",
         organisation=getattr(request, "organisation", None),
         sign_in_session_id=session.get(SIGN_IN_SESSION_KEY, ""),

@@ -22,6 +22,7 @@ ACTIONS = {
     "auth.backchannel_logout.refused": "CIS2 back-channel logout token refused",
     "auth.session.absolute_expired": "Session ended at its absolute time limit",
     "auth.stepup.completed": "Re-authenticated for a high-risk action (step-up)",
+    "auth.stepup.different_person": "Step-up refused: identity confirmed at CIS2 as a different person",
     "staff.cis2.created": "Member of staff created at first CIS2 sign-in",
     "staff.cis2.updated": "Member of staff's name or email updated from CIS2",
     "role_mapping.created": "CIS2 role mapping created",

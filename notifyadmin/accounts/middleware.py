@@ -45,7 +45,7 @@ class ActiveRoleMiddleware:
                 )
                 return redirect(settings.LOGIN_URL)
             request.session[LAST_ACTIVITY_SESSION_KEY] = int(time.time())
-            assignments = role_assignments_of(user=request.user)  # type: ignore[arg-type]
+            assignments = role_assignments_of(user=request.user)
             request.role_assignments = assignments  # type: ignore[attr-defined]
             active = _choose_active(assignments, request.session.get(ACTIVE_ASSIGNMENT_SESSION_KEY))
             if active is not None:

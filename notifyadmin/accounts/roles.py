@@ -47,6 +47,8 @@ class Permission(StrEnum):
     # Held by the system's own dispatcher and by client systems, never by a staff role.
     MESSAGE_DISPATCH = "message.dispatch"
     EVENT_SUBMIT = "event.submit"
+    # Held by API client systems (integrations.ApiClient): read published templates.
+    TEMPLATE_API = "template.api"
     # Integration and access configuration
     ROLE_MAPPING_MANAGE = "role_mapping.manage"
     API_CLIENT_MANAGE = "api_client.manage"
@@ -80,6 +82,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.KILL_SWITCH_MANAGE: frozenset({Role.OPERATIONS}),
     Permission.MESSAGE_DISPATCH: frozenset(),
     Permission.EVENT_SUBMIT: frozenset(),
+    Permission.TEMPLATE_API: frozenset(),  # API clients only: see notifyadmin.integrations
     Permission.ROLE_MAPPING_MANAGE: frozenset({Role.ADMINISTRATOR}),
     Permission.API_CLIENT_MANAGE: frozenset({Role.ADMINISTRATOR}),
     Permission.SAFETY_CASE_VIEW: frozenset({Role.CLINICAL_SAFETY_OFFICER, Role.AUDITOR}),
@@ -95,3 +98,16 @@ def role_can(role: str | None, permission: Permission) -> bool:
 
 def roles_for(permission: Permission) -> frozenset[Role]:
     return PERMISSIONS[permission]
+
+
+# What a permission granted to a client system lets the services do on its behalf: the
+# preferences API works through the same services as the pages, which check these.
+CLIENT_IMPLIES: dict[Permission, frozenset[Permission]] = {
+    Permission.PREFERENCE_API: frozenset({Permission.PREFERENCE_CHANGE, Permission.PATIENT_VIEW}),
+}
+
+
+def client_permissions(granted: frozenset[Permission]) -> frozenset[Permission]:
+    """The granted permissions with what each implies (CLIENT_IMPLIES)."""
+    implied = [CLIENT_IMPLIES.get(permission, frozenset()) for permission in granted]
+    return frozenset(granted).union(*implied)

@@ -71,9 +71,18 @@ def session_sign_in(
         )
 
 
-def sign_in_failure_record(*, request: HttpRequest, username: str, method: str) -> None:
+def sign_in_failure_record(*, request: HttpRequest, username: str | None, method: str) -> None:
     """Record a failed sign-in. The typed username is not stored (it may be anything, even
-    someone's personal data); a matching account is named by its id."""
+    someone's personal data); a matching account is named by its id. `username` is None when
+    what was typed cannot be a username (too long, control characters): it is not looked up."""
+    if username is None:
+        with transaction.atomic():
+            audit_record(
+                actor=anonymous_actor(request, organisation=None),
+                action="auth.sign_in.failed",
+                details={"method": method, "reason": "invalid_username"},
+            )
+        return
     user = StaffUser.objects.filter(username=username).first()
     assignments = role_assignments_of(user=user) if user else []
     with transaction.atomic():
@@ -86,8 +95,8 @@ def sign_in_failure_record(*, request: HttpRequest, username: str, method: str) 
         )
 
 
-def lockout_record(*, request: HttpRequest, username: str) -> None:
-    user = StaffUser.objects.filter(username=username).first()
+def lockout_record(*, request: HttpRequest, username: str | None) -> None:
+    user = StaffUser.objects.filter(username=username).first() if username is not None else None
     assignments = role_assignments_of(user=user) if user else []
     with transaction.atomic():
         audit_record(
@@ -154,3 +163,30 @@ def role_assign(*, user: StaffUser, organisation: Organisation, role: Role, acto
                 details={"role": role, "staff_user_id": str(user.id)},
             )
     return assignment
+
+
+def organisation_create(*, actor: Actor, ods_code: str, name: str, source: str) -> Organisation:
+    """Create an organisation on a person's say-so (Django admin), audited as theirs."""
+    with transaction.atomic():
+        organisation = Organisation.objects.create(ods_code=ods_code, name=name)
+        audit_record(
+            actor=actor,
+            action="organisation.created",
+            target_type="organisation",
+            target_id=str(organisation.id),
+            details={"ods_code": ods_code, "name": name, "source": source},
+        )
+    return organisation
+
+
+def role_remove(*, actor: Actor, assignment: RoleAssignment, source: str) -> None:
+    """Take a role away from a member of staff, audited in the same transaction."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="staff.role.removed",
+            target_type="role_assignment",
+            target_id=str(assignment.id),
+            details={"role": assignment.role, "staff_user_id": str(assignment.user_id), "source": source},
+        )
+        assignment.delete()

@@ -8,6 +8,7 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.sign_in, name="sign-in"),
     path("sign-out/", views.sign_out, name="sign-out"),
+    path("signed-out/", views.signed_out, name="signed-out"),
     path("switch-role/", views.switch_role, name="switch-role"),
     path("staff/", views.staff_list, name="staff-list"),
     path("confirm-it-is-you/", stepup.confirm_password, name="stepup"),

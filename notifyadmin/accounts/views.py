@@ -16,7 +16,7 @@ from notifyadmin.accounts.cis2 import provider
 from notifyadmin.accounts.cis2 import services as cis2_services
 from notifyadmin.accounts.cis2.provider import cis2_enabled
 from notifyadmin.accounts.cis2.views import cis2_sign_in_url
-from notifyadmin.accounts.forms import SignInForm, SwitchRoleForm
+from notifyadmin.accounts.forms import SignInForm, SwitchRoleForm, username_problem
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.accounts.selectors import staff_in_organisation
 from notifyadmin.core import metrics
@@ -43,8 +43,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             services.session_sign_in(request=request, user=form.get_user(), method="local_password")
             return redirect(_safe_next(request))
         metrics.SIGN_IN_FAILURES.labels(method="local_password").inc()
+        typed = request.POST.get("username", "")
         services.sign_in_failure_record(
-            request=request, username=request.POST.get("username", "")[:150], method="local_password"
+            request=request, username=None if username_problem(typed) else typed, method="local_password"
         )
     context = {
         "form": form,
@@ -58,8 +59,8 @@ def locked_out(
     request: HttpRequest, original_response: HttpResponse | None, credentials: dict[str, Any] | None
 ) -> HttpResponse:
     """django-axes calls this when a username is locked after repeated failures."""
-    username = (credentials or {}).get("username") or request.POST.get("username", "")
-    services.lockout_record(request=request, username=str(username)[:150])
+    username = str((credentials or {}).get("username") or request.POST.get("username", ""))
+    services.lockout_record(request=request, username=None if username_problem(username) else username)
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
     return render(request, "accounts/locked_out.jinja", context, status=403)
@@ -72,9 +73,20 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     cis2_services.session_forget(session_key=request.session.session_key)
     services.session_sign_out(request=request)
     if end_session_url:
-        return redirect(end_session_url)  # CIS2 ends its session too (RP-initiated logout)
-    messages.success(request, "You have signed out.")
-    return redirect(settings.LOGIN_URL)
+        # CIS2 ends its session too (RP-initiated logout), then sends the browser to
+        # CIS2_POST_LOGOUT_REDIRECT_URI, which should be the signed-out page.
+        return redirect(end_session_url)
+    return redirect("accounts:signed-out")
+
+
+@public("says that the person has signed out; shows nothing of anyone")
+@require_http_methods(["GET"])
+def signed_out(request: HttpRequest) -> HttpResponse:
+    context = {
+        "local_sign_in": settings.LOCAL_SIGN_IN_ENABLED,
+        "cis2_sign_in_url": cis2_sign_in_url() if cis2_enabled() else "",
+    }
+    return render(request, "accounts/signed_out.jinja", context)
 
 
 def cis2_end_session_url(request: HttpRequest) -> str:

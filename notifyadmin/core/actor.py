@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
-from notifyadmin.accounts.roles import PERMISSIONS, Permission, Role
+from notifyadmin.accounts.roles import PERMISSIONS, Permission, Role, client_permissions
 from notifyadmin.core.correlation import get_correlation_id
 from notifyadmin.core.errors import NotFound, PermissionRefused
 
@@ -99,7 +99,7 @@ class Actor:
             client=client,
             system_name=client.client_id,
             organisation=organisation,
-            granted=frozenset(client.granted_permissions),
+            granted=client_permissions(frozenset(client.granted_permissions)),
             correlation_id=correlation_id or get_correlation_id(),
             ip_address=ip_address,
         )

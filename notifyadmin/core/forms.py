@@ -1,5 +1,6 @@
 """Form pieces shared by every app's pages, shaped for the NHS.UK design system."""
 
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -49,15 +50,38 @@ class DayMonthYearField(forms.MultiValueField):
         missing = [name for name, part in zip(names, parts, strict=True) if not part]
         if missing:
             raise forms.ValidationError(f"{self.label_text} must include a {' and '.join(missing)}")
-        if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
+        # Bounded before any conversion: ASCII digits only, at most 2 for day and month and
+        # exactly 4 for the year, so no part can overflow the date constructor.
+        if (
+            not all(part.isascii() and part.isdigit() for part in parts)
+            or len(parts[0]) > 2
+            or len(parts[1]) > 2
+            or len(parts[2]) != 4
+        ):
             raise forms.ValidationError(f"{self.label_text} must be a real date, for example 27 3 2026")
         try:
             return date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:
             raise forms.ValidationError(f"{self.label_text} must be a real date, for example 27 3 2026") from error
 
     def compress(self, data_list: list[Any]) -> date | None:  # pragma: no cover - clean() does the work
         return None
+
+
+# Unicode "other" categories that never belong in what a person types: controls (NUL, bell,
+# escape, DEL, C1 controls), surrogates, unassigned code points. Tab and newlines are controls
+# too, and are allowed only where a field says so (multi-line text).
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Cn"})
+_LINE_CHARACTERS = frozenset("\t\n\r")
+
+
+def control_character_in(value: str, *, multiline: bool = False) -> bool:
+    """Whether `value` holds a character no form field accepts: a control character (tab and
+    line breaks only when `multiline`), a lone surrogate or an unassigned code point."""
+    return any(
+        unicodedata.category(character) in _REFUSED_CATEGORIES and not (multiline and character in _LINE_CHARACTERS)
+        for character in value
+    )
 
 
 def error_summary_items(form: forms.Form) -> list[dict[str, str]]:

@@ -176,6 +176,13 @@ def email_outcome(address: str) -> Outcome:
     return email.outcome if email else DEFAULT_OUTCOME
 
 
+def is_reserved_test_nhs_number(nhs_number: str) -> bool:
+    """A valid NHS number in the range NHS England reserves for testing (999 000 0000 to
+    999 999 9999): it never belongs to a real patient, so it is safe to message outside
+    production, as the catalogue's own numbers are."""
+    return nhs_number.startswith("999") and nhs_number_is_valid(nhs_number)
+
+
 def is_safe_nhs_number(nhs_number: str) -> bool:
     return nhs_number in _PATIENTS
 

@@ -1,5 +1,8 @@
 """Home, health, metrics and error pages."""
 
+import hmac
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -37,9 +40,26 @@ def readyz(request: HttpRequest) -> HttpResponse:
     return JsonResponse(body, status=200 if ready else 503)
 
 
-@public("Prometheus scrape target; operational counters only, no patient or staff data")
+LOOPBACK_ADDRESSES = frozenset({"127.0.0.1", "::1"})
+
+
+def metrics_caller_allowed(request: HttpRequest) -> bool:
+    """With METRICS_BEARER_TOKEN set, only a caller sending it as a bearer token; without one,
+    only a loopback caller, and only where METRICS_ALLOW_LOOPBACK is on (local runs)."""
+    token = settings.METRICS_BEARER_TOKEN
+    if token:
+        scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(presented.encode(), token.encode())
+    return settings.METRICS_ALLOW_LOOPBACK and request.META.get("REMOTE_ADDR") in LOOPBACK_ADDRESSES
+
+
+@public("Prometheus scrape target: a bearer token (METRICS_BEARER_TOKEN) or, locally, loopback only")
 @never_cache
 def metrics(request: HttpRequest) -> HttpResponse:
+    if not metrics_caller_allowed(request):
+        response = HttpResponse("Forbidden\n", status=403, content_type="text/plain")
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
     return HttpResponse(generate_latest(), content_type=CONTENT_TYPE_LATEST)
 
 

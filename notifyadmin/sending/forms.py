@@ -1,7 +1,10 @@
 """Forms of the sending pages."""
 
+from typing import Any
+
 from django import forms
 
+from notifyadmin.accounts.models import Organisation
 from templates_app.models import MessageTemplate
 
 
@@ -20,9 +23,11 @@ class KillSwitchSetForm(forms.Form):
         error_messages={"required": "Enter why sending must stop"},
     )
 
-    def __init__(self, *args: object, organisation: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["template"].queryset = MessageTemplate.objects.filter(organisation=organisation).order_by("name")  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["template"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = MessageTemplate.objects.filter(organisation=organisation).order_by("name")
 
 
 class KillSwitchClearForm(forms.Form):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -83,9 +84,7 @@ def kill_switch_set(
     return switch
 
 
-def kill_switch_clear(
-    *, actor: Actor, switch_id: object, reason: str, authenticated_at: dt.datetime | None
-) -> KillSwitch:
+def kill_switch_clear(*, actor: Actor, switch_id: Any, reason: str, authenticated_at: dt.datetime | None) -> KillSwitch:
     actor.require(Permission.KILL_SWITCH_MANAGE)
     if not reason.strip():
         raise InvalidInput({"reason": ["Enter why sending can start again"]})

@@ -35,7 +35,7 @@ class OutboundBatch(models.Model):
         PENDING = "pending", "Not yet sent"
         ACCEPTED = "accepted", "Accepted"
         REJECTED = "rejected", "Rejected"
-        UNKNOWN = "unknown", "Outcome unknown: to be retried as it was"
+        UNKNOWN = "unknown", "To be sent again exactly as it was"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # messageBatchReference
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")

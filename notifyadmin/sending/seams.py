@@ -57,11 +57,12 @@ def payload_for(message: Message, channels: Sequence[str]) -> dict[str, str]:
     each planned channel under the free-text routing plans' keys."""
     from templates_app.rendering import PersonalisationInvalid, version_render
 
-    payload = {key: str(value) for key, value in message.personalisation.items()}
+    values = {key: str(value) for key, value in message.personalisation.items()}
+    payload = dict(values)
     for channel in channels:
         try:
             rendered = version_render(
-                version=message.template_version, channel=channel, language=message.language, values=payload
+                version=message.template_version, channel=channel, language=message.language, values=values
             )
         except PersonalisationInvalid as error:
             raise RenderRefused(str(error)) from error

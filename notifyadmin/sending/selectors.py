@@ -58,7 +58,7 @@ def _messages_of(patient: Any, filters: HistoryFilter) -> QuerySet[Message]:
     if filters.status:
         rows = rows.filter(status=filters.status)
     if filters.template_id:
-        rows = rows.filter(template_id=filters.template_id)
+        rows = rows.filter(template__id=filters.template_id)
     if filters.since:
         rows = rows.filter(created_at__date__gte=filters.since)
     if filters.until:
@@ -77,7 +77,7 @@ def message_history(*, actor: Actor, patient: Any, filters: HistoryFilter, page:
         "occurred_at", "id"
     ):
         events[event.message_id].append(event)
-    current.object_list = [MessageView(message, events[message.id]) for message in current.object_list]
+    current.object_list = [MessageView(message, events[message.id]) for message in current.object_list]  # type: ignore[misc]
     return current
 
 

@@ -16,7 +16,6 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,15 +28,14 @@ from notifyadmin.sending.models import Message, MessageEvent, MessageSource, Pri
 from notifyadmin.sending.status import DeferReason, MessageStatus, NotSentReason
 from notifyadmin.sending.windows import window_next_opening
 from preferences.models import Patient
-from templates_app.content.schema import PersonalisationField, validate_values
 from templates_app.models import TemplateVersion, VersionStatus
+from templates_app.rendering import personalisation_errors
 
 SOURCE_PERMISSIONS: dict[str, Permission] = {
     MessageSource.MANUAL: Permission.MESSAGE_SEND,
     MessageSource.EVENT: Permission.EVENT_SUBMIT,
     MessageSource.CAMPAIGN: Permission.MESSAGE_DISPATCH,
 }
-MAX_VALUE_LENGTH = 10_000
 
 
 @dataclass(frozen=True)
@@ -49,22 +47,6 @@ class MessageRequest:
     priority: int = Priority.NORMAL
     subject_type: str = ""
     subject_id: str = ""
-
-
-def personalisation_problems(version: TemplateVersion, values: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Field-by-field problems of `values` against the version's schema (never echoing values)."""
-    fields = [PersonalisationField.from_dict(item) for item in version.personalisation_schema]
-    problems: dict[str, list[str]] = {}
-    known = {f.name for f in fields}
-    for name, value in values.items():
-        if name not in known:
-            problems.setdefault(name, []).append(f"‘{name}’ is not a field of this template")
-        elif not isinstance(value, str) or len(value) > MAX_VALUE_LENGTH:
-            problems.setdefault(name, []).append(f"‘{name}’ must be text of at most {MAX_VALUE_LENGTH} characters")
-    if not problems:
-        for error in validate_values(fields, {k: str(v) for k, v in values.items()}):
-            problems.setdefault(error.field, []).append(error.message)
-    return problems
 
 
 def messages_create(
@@ -90,7 +72,7 @@ def messages_create(
         template = version.template
         if version.status != VersionStatus.PUBLISHED or template.published_version_id != version.id:
             raise TransitionRefused("Only the published version of a template can be sent.")
-        problems = personalisation_problems(version, request.personalisation)
+        problems = personalisation_errors(version=version, values=request.personalisation)
         if problems and refuse_invalid:
             raise InvalidInput({f"personalisation.{name}": msgs for name, msgs in problems.items()})
         due = max(request.send_after or now, now)
@@ -100,6 +82,8 @@ def messages_create(
             end=template.send_window_end,
             any_time=template.send_any_time,
         )
+        status: str
+        reason_code: str
         if problems:
             status, reason_code, detail = (
                 MessageStatus.NOT_SENT,

@@ -18,6 +18,19 @@ env = environ.Env()
 NOTIFY_ENVIRONMENT = env.str("NOTIFY_ENVIRONMENT", default="local")
 NOTIFY_ENVIRONMENTS = ("local", "sandbox", "int", "production")
 
+
+def environment_check(environment: str, *, expected: str) -> None:
+    """Refuse to load one environment's settings for another (NOTIFY_ENVIRONMENT decides)."""
+    if environment != expected:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"These are the {expected} settings but NOTIFY_ENVIRONMENT is {environment!r}: "
+            f"set NOTIFY_ENVIRONMENT={expected}, or leave DJANGO_SETTINGS_MODULE unset so that "
+            "NOTIFY_ENVIRONMENT chooses the settings."
+        )
+
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -37,6 +50,7 @@ INSTALLED_APPS = [
     "preferences",
     "notifyadmin.sending",
     "notifyadmin.safety",
+    "notifyadmin.integrations",
 ]
 
 MIDDLEWARE = [
@@ -170,9 +184,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
         "control_folder": str(_broker_dir / "control"),
     }
-    # kombu's filesystem transport needs its folders to exist before a worker starts.
-    for _folder in ("queue", "processed", "control"):
-        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+    # kombu's filesystem transport needs these folders before a worker starts: `make setup`
+    # creates them (importing settings creates nothing).
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -205,6 +218,11 @@ CIRCUIT_COOL_OFF_SECONDS = env.float("CIRCUIT_COOL_OFF_SECONDS", default=30.0)
 # with it, keys the HMAC signature of each body.
 NOTIFY_CALLBACK_API_KEY = env.str("NOTIFY_CALLBACK_API_KEY", default="local-callback-api-key")
 NOTIFY_APPLICATION_ID = env.str("NOTIFY_APPLICATION_ID", default="local-notify-application")
+# /metrics (Prometheus): with METRICS_BEARER_TOKEN set, a scrape must send
+# "Authorization: Bearer <token>"; without it, only loopback callers may read it, and only where
+# METRICS_ALLOW_LOOPBACK is on (local runs; off in deployed environments).
+METRICS_BEARER_TOKEN = env.str("METRICS_BEARER_TOKEN", default="")
+METRICS_ALLOW_LOOPBACK = env.bool("METRICS_ALLOW_LOOPBACK", default=True)
 
 # Readiness probes must answer quickly even when a dependency hangs.
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
@@ -212,7 +230,11 @@ READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"correlation": {"()": "notifyadmin.core.logging.CorrelationIdFilter"}},
+    "filters": {
+        "correlation": {"()": "notifyadmin.core.logging.CorrelationIdFilter"},
+        # No record carries a query string or a request body (every handler must list it).
+        "request_data": {"()": "notifyadmin.core.logging.RequestDataFilter"},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -221,7 +243,7 @@ LOGGING: dict[str, Any] = {
         },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["correlation"]},
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["correlation", "request_data"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
@@ -239,7 +261,8 @@ LOGGING: dict[str, Any] = {
 # environment. Changing it makes existing look-up hashes unusable until they are recomputed.
 PATIENT_LOOKUP_KEY = env.str("PATIENT_LOOKUP_KEY", default="local-and-test-only-patient-lookup-key")
 # When true, revealing a masked contact detail needs a recent step-up (CIS2 re-authentication,
-# notifyadmin.accounts.stepup) no older than STEPUP_MAX_AGE_SECONDS.
+# notifyadmin.accounts.stepup) no older than STEPUP_MAX_AGE_SECONDS. Off by default for local
+# runs and tests; on by default in deployed environments (deployed.py).
 CONTACT_REVEAL_REQUIRES_STEPUP = env.bool("CONTACT_REVEAL_REQUIRES_STEPUP", default=False)
 # The reasons a member of staff may give for finding a patient (plus free text).
 PATIENT_SEARCH_REASONS = env.list(
@@ -276,14 +299,18 @@ CIS2_ID_TOKEN_ALGORITHMS = env.list("CIS2_ID_TOKEN_ALGORITHMS", default=["RS512"
 CIS2_LOGOUT_TOKEN_MAX_AGE_SECONDS = env.int("CIS2_LOGOUT_TOKEN_MAX_AGE_SECONDS", default=120)
 CIS2_HTTP_TIMEOUT_SECONDS = env.float("CIS2_HTTP_TIMEOUT_SECONDS", default=5.0)
 CIS2_DISCOVERY_CACHE_SECONDS = env.int("CIS2_DISCOVERY_CACHE_SECONDS", default=3600)
-# A token naming an unknown kid makes us fetch the JWKS again, but not more often than this.
+# The provider's signing keys (JWKS) are fetched again after this many seconds.
+CIS2_JWKS_CACHE_SECONDS = env.int("CIS2_JWKS_CACHE_SECONDS", default=3600)
+# A token naming an unknown kid, or whose signature does not verify with the cached key, makes
+# us fetch the JWKS again at once, but not more often than this.
 CIS2_JWKS_MIN_REFRESH_SECONDS = env.int("CIS2_JWKS_MIN_REFRESH_SECONDS", default=10)
 # Where CIS2 sends the browser after RP-initiated logout (must be registered with CIS2); empty: none.
 CIS2_POST_LOGOUT_REDIRECT_URI = env.str("CIS2_POST_LOGOUT_REDIRECT_URI", default="")
 # A person whose selected role is at an organisation notifyadmin does not know is refused,
 # unless this is on (an administrator's decision, made per environment).
 CIS2_CREATE_UNKNOWN_ORGANISATIONS = env.bool("CIS2_CREATE_UNKNOWN_ORGANISATIONS", default=False)
-# Step-up: high-risk actions need an authentication no older than this.
+# Step-up: THE one window for every high-risk action (clinical sign-off, contact reveal, CIS2
+# max_age when re-authenticating): an authentication no older than this many seconds.
 STEPUP_MAX_AGE_SECONDS = env.int("STEPUP_MAX_AGE_SECONDS", default=5 * 60)
 
 AUTHENTICATION_BACKENDS.append("notifyadmin.accounts.cis2.backend.Cis2AuthenticationBackend")
@@ -315,3 +342,15 @@ NOTIFY_READ_TIMEOUT_SECONDS = env.float("NOTIFY_READ_TIMEOUT_SECONDS", default=1
 NOTIFY_BATCH_READ_TIMEOUT_SECONDS = env.float("NOTIFY_BATCH_READ_TIMEOUT_SECONDS", default=60.0)
 # Connections kept per host: at least the number of threads a worker sends from.
 NOTIFY_HTTP_POOL_SIZE = env.int("NOTIFY_HTTP_POOL_SIZE", default=8)
+
+# Client-system integrations (notifyadmin/integrations): the API client model the kernel's
+# actor_from_payload reads; every API takes JSON only (bounded size and depth), answers errors as
+# RFC 9457 problem documents and paginates every list.
+API_CLIENT_MODEL = "integrations.ApiClient"
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["notifyadmin.core.api.BoundedJSONParser"]
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "notifyadmin.core.api.Pagination"
+SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "notifyadmin.core.schema.problem_responses_hook",
+]

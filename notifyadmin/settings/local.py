@@ -1,7 +1,9 @@
 """`make run`: everything on this machine, no external service needed."""
 
 from notifyadmin.settings.base import *  # noqa: F403
-from notifyadmin.settings.base import env
+from notifyadmin.settings.base import NOTIFY_ENVIRONMENT, env, environment_check
+
+environment_check(NOTIFY_ENVIRONMENT, expected="local")
 
 DEBUG = env.bool("DEBUG", default=True)
 # A fixed development key is acceptable only here: production has no default (production.py).
@@ -17,7 +19,9 @@ CIS2_CLIENT_ID = env.str("CIS2_CLIENT_ID", default="notifyadmin-local")
 CIS2_CLIENT_AUTH = env.str("CIS2_CLIENT_AUTH", default="private_key_jwt")
 CIS2_PRIVATE_KEY_PATH = env.str("CIS2_PRIVATE_KEY_PATH", default=str(VAR_DIR / "cis2-client" / "private.pem"))
 CIS2_KEY_ID = env.str("CIS2_KEY_ID", default="notifyadmin-local-1")
-CIS2_POST_LOGOUT_REDIRECT_URI = env.str("CIS2_POST_LOGOUT_REDIRECT_URI", default="http://127.0.0.1:8000/")
+CIS2_POST_LOGOUT_REDIRECT_URI = env.str(
+    "CIS2_POST_LOGOUT_REDIRECT_URI", default="http://127.0.0.1:8000/accounts/signed-out/"
+)
 CIS2_CREATE_UNKNOWN_ORGANISATIONS = env.bool("CIS2_CREATE_UNKNOWN_ORGANISATIONS", default=True)
 
 # NHS Notify: the local sandbox (notifyadmin.sandboxes.nhs_notify), no authentication.

@@ -4,6 +4,7 @@ the masked form of contact details and the preference grid as shown on the patie
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,3 +110,25 @@ def patient_overview(*, patient: Patient) -> PatientOverview:
         contact_points=points,
         decisions=decisions_for_loaded(patient=patient, policies=policies, stored=stored, contact_points=points),
     )
+
+
+def patient_ref_by_nhs_number(*, nhs_number: str, organisations: Sequence[Any]) -> str | None:
+    """For the auditor's patient filter (registered with audit.registry): the opaque reference of
+    the patient with this NHS number in one of `organisations`, or None. A number that fails the
+    Modulus 11 check is refused naming the field, never repeating the number."""
+    from notifyadmin.core.errors import InvalidInput
+    from preferences.identifiers import lookup_hash
+    from preferences.nhs_number import InvalidNhsNumber, nhs_number_normalise
+
+    try:
+        digits = nhs_number_normalise(nhs_number)
+    except InvalidNhsNumber as error:
+        raise InvalidInput({"nhs_number": [str(error)]}) from error
+    found = (
+        Patient.objects.filter(
+            organisation__in=list(organisations), nhs_number_hash=lookup_hash(kind="nhs_number", normalised=digits)
+        )
+        .values_list("id", flat=True)
+        .first()
+    )
+    return str(found) if found else None

@@ -1,8 +1,9 @@
-"""Pure content engine for message templates: no database, no Django.
+"""Pure content engine for message templates: no database; channels and languages are the
+one vocabulary of notifyadmin.core.channels.
 
 The template-versioning app builds on these modules:
 
-- ``limits``: channels, languages and their content limits.
+- ``limits``: the content limits of each channel.
 - ``schema``: personalisation fields and their validation.
 - ``rendering``: the restricted placeholder syntax, its checker and renderer.
 - ``sms``: GSM-7 / UCS-2 detection, fragments and cost.

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from notifyadmin.core.channels import Channel
+
 from . import readability
-from .limits import Channel
 
 
 class Severity(StrEnum):

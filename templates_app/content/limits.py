@@ -1,35 +1,23 @@
-"""Channels, languages and the content limits NHS Notify enforces.
+"""The content limits NHS Notify enforces, per channel of the one vocabulary
+(notifyadmin.core.channels), and how a channel is named inside a sentence.
 
 Limits are NHS Notify's published maximums, in characters of the content as sent:
 NHS App 5,000, SMS 918 (6 fragments of 153 GSM-7 characters), email 100,000 and
-letter 15,000. Django ``TextChoices`` can wrap these enums later.
+letter 15,000.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+import re
 
-
-class Channel(StrEnum):
-    """A channel a template version has content for."""
-
-    NHSAPP = "nhsapp"
-    SMS = "sms"
-    EMAIL = "email"
-    LETTER = "letter"
-
-
-class Language(StrEnum):
-    """Languages with a known code. Content may use other ISO 639-1 codes too."""
-
-    ENGLISH = "en"
-    WELSH = "cy"
-
-
-LANGUAGE_NAMES: dict[str, str] = {Language.ENGLISH: "English", Language.WELSH: "Welsh"}
+from notifyadmin.core.channels import Channel, Language, channel_label
 
 # Every channel a version has content for must have content in these languages.
 REQUIRED_LANGUAGES: frozenset[str] = frozenset({Language.ENGLISH})
+
+# The languages the editor offers for every channel; content in any other language of the
+# vocabulary is kept and shown too (see templates_app.forms).
+EDITOR_LANGUAGES: tuple[str, ...] = (Language.ENGLISH, Language.WELSH)
 
 CHANNEL_MAX_CHARACTERS: dict[Channel, int] = {
     Channel.NHSAPP: 5_000,
@@ -38,20 +26,21 @@ CHANNEL_MAX_CHARACTERS: dict[Channel, int] = {
     Channel.LETTER: 15_000,
 }
 
-CHANNEL_NAMES: dict[Channel, str] = {
-    Channel.NHSAPP: "NHS App message",
-    Channel.SMS: "text message",
-    Channel.EMAIL: "email",
-    Channel.LETTER: "letter",
-}
-
 # Channels whose body is written in the NHS App Markdown subset (see markdown_check).
 MARKDOWN_CHANNELS: frozenset[Channel] = frozenset({Channel.NHSAPP, Channel.EMAIL})
 
 # Only email has a subject line.
 SUBJECT_CHANNELS: frozenset[Channel] = frozenset({Channel.EMAIL})
 
+# Channels whose preview is HTML (Markdown rendered); the others are plain text.
+HTML_CHANNELS: frozenset[Channel] = MARKDOWN_CHANNELS
 
-def language_name(code: str) -> str:
-    """The English name of a language code, or the code itself when unknown."""
-    return LANGUAGE_NAMES.get(code, code)
+_ABBREVIATION = re.compile(r"\s*\([^)]*\)$")
+
+
+def channel_in_sentence(channel: str) -> str:
+    """The channel's label as it reads mid-sentence: "text message", "email", but
+    "NHS App message" (a name keeps its capitals; the "(SMS)" gloss is dropped)."""
+    label = _ABBREVIATION.sub("", channel_label(channel))
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() else label[:1].lower() + label[1:]

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from notifyadmin.core.channels import Channel, language_label
+
 from . import markdown_check, rules
 from .findings import (
     DEFAULT_OPTIONS,
@@ -31,13 +33,7 @@ from .findings import (
     LintOptions,
     Severity,
 )
-from .limits import (
-    CHANNEL_NAMES,
-    MARKDOWN_CHANNELS,
-    REQUIRED_LANGUAGES,
-    Channel,
-    language_name,
-)
+from .limits import MARKDOWN_CHANNELS, REQUIRED_LANGUAGES, channel_in_sentence
 from .rendering import check_template
 from .schema import PersonalisationField, validate_schema
 
@@ -84,7 +80,7 @@ def _lint_content(
 
     body = content.body
     if not body.strip():
-        out.add("content.blank", f"The {CHANNEL_NAMES[out.channel]} has no text.")
+        out.add("content.blank", f"The {channel_in_sentence(out.channel)} has no text.")
     rules.url_rules(out, body, fields_by_name)
     rules.link_text_rules(out, body)
     if out.channel in MARKDOWN_CHANNELS:
@@ -149,8 +145,8 @@ def lint_version(
                 Finding(
                     "content.duplicate",
                     RULES["content.duplicate"],
-                    f"There is more than one {language_name(content.language)} "
-                    f"{CHANNEL_NAMES[Channel(content.channel)]}.",
+                    f"There is more than one {language_label(content.language)} "
+                    f"{channel_in_sentence(content.channel)}.",
                     Channel(content.channel),
                     content.language,
                 )
@@ -166,8 +162,8 @@ def lint_version(
                 Finding(
                     "language.missing",
                     RULES["language.missing"],
-                    f"The {CHANNEL_NAMES[channel]} has no {language_name(language)} content. "
-                    f"{language_name(language)} is required.",
+                    f"The {channel_in_sentence(channel)} has no {language_label(language)} content. "
+                    f"{language_label(language)} is required.",
                     channel,
                     language,
                 )

@@ -26,10 +26,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 ALLOWED_TAGS: frozenset[str] = frozenset({"if", "elif", "else", "endif"})
+
+# Bounds checked before Jinja parses anything: its parser recurses once per nested
+# {% if %} and per nested bracket, so thousands of them would exhaust Python's recursion
+# limit. Real content needs a few levels at most; the longest channel (email) allows
+# 100,000 characters.
+MAX_SOURCE_CHARACTERS = 100_000
+MAX_CONDITION_DEPTH = 10
+MAX_BRACKET_DEPTH = 10
 
 # Words the syntax reads as operators or constants, and names Jinja binds itself
 # (``{{ self }}`` is the template object): none can be a field name.
@@ -103,6 +111,54 @@ def _environment(*, autoescape: bool) -> SandboxedEnvironment:
 
 _TEXT_ENVIRONMENT = _environment(autoescape=False)
 _HTML_ENVIRONMENT = _environment(autoescape=True)
+
+
+def _structure_problems(source: str) -> list[SyntaxProblem]:
+    """Refuse content too long or too deeply nested to parse safely, reading only the token
+    stream (the lexer does not recurse), before the parser sees it."""
+    if len(source) > MAX_SOURCE_CHARACTERS:
+        return [
+            SyntaxProblem(
+                1,
+                f"The text is {len(source):,} characters long. A template can hold at most "
+                f"{MAX_SOURCE_CHARACTERS:,} characters.",
+            )
+        ]
+    conditions = brackets = 0
+    expecting_tag = False
+    try:
+        for line, token_type, value in _TEXT_ENVIRONMENT.lex(source):
+            if token_type == "block_begin":
+                expecting_tag = True
+                continue
+            if expecting_tag and token_type == "name":
+                conditions += 1 if value == "if" else -1 if value == "endif" else 0
+                if conditions > MAX_CONDITION_DEPTH:
+                    return [
+                        SyntaxProblem(
+                            line,
+                            f"Conditions are nested more than {MAX_CONDITION_DEPTH} deep. "
+                            "Close some with {% endif %} or write the text more simply.",
+                        )
+                    ]
+            if token_type != "whitespace":
+                expecting_tag = False
+            if token_type == "operator" and value in "([{":
+                brackets += 1
+                if brackets > MAX_BRACKET_DEPTH:
+                    return [
+                        SyntaxProblem(
+                            line,
+                            f"Brackets are nested more than {MAX_BRACKET_DEPTH} deep. "
+                            "A placeholder holds only a field name, like {{ name }}.",
+                        )
+                    ]
+            elif token_type == "operator" and value in ")]}":
+                brackets = max(brackets - 1, 0)
+    except TemplateSyntaxError:
+        # Malformed content is reported by the parser, which is now safe to run on it.
+        pass
+    return []
 
 
 def _tag_problems(source: str) -> list[SyntaxProblem]:
@@ -201,8 +257,9 @@ def _walk(body: Iterable[nodes.Node], problems: list[SyntaxProblem]) -> None:
 
 
 def check_template(source: str) -> list[SyntaxProblem]:
-    """Return every way ``source`` breaks the restricted syntax, in line order."""
-    problems = _tag_problems(source)
+    """Return every way ``source`` breaks the restricted syntax, in line order. Content too
+    long or too deeply nested to parse safely is refused before it is parsed."""
+    problems = _structure_problems(source) or _tag_problems(source)
     if problems:
         return problems
     try:
@@ -235,6 +292,37 @@ def placeholders_used(source: str) -> set[str]:
     return set(placeholder_lines(source))
 
 
+@dataclass(frozen=True, slots=True)
+class CompiledTemplate:
+    """Content checked and compiled once, to render many times: its placeholders and the
+    sandboxed Jinja template."""
+
+    placeholders: frozenset[str]
+    template: Template
+
+    def render(self, values: Mapping[str, str]) -> str:
+        """Rules as :func:`render`: every placeholder needs a text value."""
+        missing = self.placeholders - set(values)
+        if missing:
+            names = ", ".join(sorted(missing))
+            raise RenderError(f"No value was given for: {names}.", missing=missing)
+        not_text = sorted(name for name in self.placeholders if not isinstance(values[name], str))
+        if not_text:
+            raise RenderError(f"Values must be text; these are not: {', '.join(not_text)}.")
+        try:
+            return self.template.render({name: values[name] for name in self.placeholders})
+        except UndefinedError as error:  # pragma: no cover - guarded by the checks above
+            raise RenderError(f"The template could not be rendered: {error.message}") from error
+
+
+def compile_template(source: str, *, html: bool = False) -> CompiledTemplate:
+    """Check ``source`` against the restricted syntax (else TemplateSyntaxProblem) and
+    compile it with the sandboxed environment (HTML-escaping values when ``html``)."""
+    used = frozenset(placeholders_used(source))
+    environment = _HTML_ENVIRONMENT if html else _TEXT_ENVIRONMENT
+    return CompiledTemplate(placeholders=used, template=environment.from_string(source))
+
+
 def render(source: str, values: Mapping[str, str], *, html: bool = False) -> str:
     """Render ``source`` with ``values``.
 
@@ -243,16 +331,4 @@ def render(source: str, values: Mapping[str, str], *, html: bool = False) -> str
     RenderError naming the missing ones; pass "" to make a condition false). With
     ``html=True`` values are HTML-escaped, for content that is itself HTML.
     """
-    used = placeholders_used(source)
-    missing = used - set(values)
-    if missing:
-        names = ", ".join(sorted(missing))
-        raise RenderError(f"No value was given for: {names}.", missing=missing)
-    not_text = sorted(name for name in used if not isinstance(values[name], str))
-    if not_text:
-        raise RenderError(f"Values must be text; these are not: {', '.join(not_text)}.")
-    environment = _HTML_ENVIRONMENT if html else _TEXT_ENVIRONMENT
-    try:
-        return environment.from_string(source).render({name: values[name] for name in used})
-    except UndefinedError as error:  # pragma: no cover - guarded by the checks above
-        raise RenderError(f"The template could not be rendered: {error.message}") from error
+    return compile_template(source, html=html).render(values)

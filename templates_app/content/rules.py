@@ -10,16 +10,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from notifyadmin.core.channels import Channel, Language
+
 from . import markdown_check, readability, style
 from .findings import FindingCollector, LintOptions
-from .limits import (
-    CHANNEL_MAX_CHARACTERS,
-    CHANNEL_NAMES,
-    MARKDOWN_CHANNELS,
-    SUBJECT_CHANNELS,
-    Channel,
-    Language,
-)
+from .limits import CHANNEL_MAX_CHARACTERS, MARKDOWN_CHANNELS, SUBJECT_CHANNELS, channel_in_sentence
 from .rendering import placeholder_lines, render
 from .schema import FieldType, PersonalDataClass, PersonalisationField, sample_values
 from .sms import sms_info
@@ -55,7 +50,7 @@ def length_rules(
     """Raw length (error), length with samples (error), length at maximum field lengths (warning)."""
     channel = out.channel
     limit = CHANNEL_MAX_CHARACTERS[channel]
-    name = CHANNEL_NAMES[channel]
+    name = channel_in_sentence(channel)
 
     def measure(text: str) -> int:
         return sms_info(text).characters if channel is Channel.SMS else len(text)
@@ -251,7 +246,7 @@ def subject_rules(out: FindingCollector, subject: str | None) -> bool:
     if subject:
         out.add(
             "subject.not_allowed",
-            f"A {CHANNEL_NAMES[out.channel]} has no subject line. Remove it.",
+            f"A {channel_in_sentence(out.channel)} has no subject line. Remove it.",
             part="subject",
         )
     return False

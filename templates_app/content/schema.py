@@ -123,64 +123,71 @@ class FieldError:
     message: str
 
 
-def _type_problem(field_type: str, value: str) -> str | None:
-    """Say why ``value`` is not a valid ``field_type`` value, or None if it is."""
+def _type_problem(field_type: str, value: str, *, echo: bool = True) -> str | None:
+    """Say why ``value`` is not a valid ``field_type`` value, or None if it is. With
+    ``echo=False`` the value itself is left out (real personalisation may identify a patient)."""
+    shown = f"{value!r} " if echo else ""
     if field_type == FieldType.DATE:
         if _DATE_PATTERN.fullmatch(value):
             try:
                 date.fromisoformat(value)
             except ValueError:
-                return f"{value!r} is not a real date"
+                return f"{shown}is not a real date"
             return None
-        return f"{value!r} is not a date in the form YYYY-MM-DD, like 2026-03-03"
+        return f"{shown}is not a date in the form YYYY-MM-DD, like 2026-03-03"
     if field_type == FieldType.TIME:
         if _TIME_PATTERN.fullmatch(value):
             return None
-        return f"{value!r} is not a 24-hour time in the form HH:MM, like 09:30"
+        return f"{shown}is not a 24-hour time in the form HH:MM, like 09:30"
     if field_type == FieldType.CLINIC_CODE:
         if _CLINIC_CODE_PATTERN.fullmatch(value):
             return None
-        return f"{value!r} is not a clinic code: use 3 to 10 capital letters or digits, like RJ1AB"
+        return f"{shown}is not a clinic code: use 3 to 10 capital letters or digits, like RJ1AB"
     if field_type == FieldType.URL:
-        return _url_problem(value)
+        return _url_problem(value, shown=shown)
     if field_type == FieldType.NUMBER:
         if _NUMBER_PATTERN.fullmatch(value):
             return None
-        return f"{value!r} is not a number: use digits only, like 42"
+        return f"{shown}is not a number: use digits only, like 42"
     if field_type == FieldType.PHONE_NUMBER:
         if _PHONE_PATTERN.fullmatch(value.replace(" ", "")):
             return None
-        return f"{value!r} is not a UK phone number, like 020 7946 0000"
+        return f"{shown}is not a UK phone number, like 020 7946 0000"
     if field_type == FieldType.EMAIL_ADDRESS:
         if _EMAIL_PATTERN.fullmatch(value):
             return None
-        return f"{value!r} is not an email address, like name@nhs.net"
+        return f"{shown}is not an email address, like name@nhs.net"
     return None
 
 
-def _url_problem(value: str) -> str | None:
+def _url_problem(value: str, *, shown: str) -> str | None:
     if not value.startswith("https://"):
-        return f"{value!r} is not a secure web address: it must start with https://"
+        return f"{shown}is not a secure web address: it must start with https://"
     if any(character.isspace() for character in value):
-        return f"{value!r} is not a web address: it contains a space"
-    host = urlsplit(value).hostname or ""
+        return f"{shown}is not a web address: it contains a space"
+    try:
+        host = urlsplit(value).hostname or ""
+    except ValueError:
+        host = ""
     if not _HOST_PATTERN.fullmatch(host):
-        return f"{value!r} is not a web address: it has no valid host name after https://"
+        return f"{shown}is not a web address: it has no valid host name after https://"
     return None
 
 
-def check_value(field: PersonalisationField, value: str) -> str | None:
+def check_value(field: PersonalisationField, value: str, *, echo: bool = True) -> str | None:
     """Say in plain English why ``value`` does not fit ``field``, or return None.
 
-    Rule: not blank, no longer than ``max_length``, and matching the field's type.
-    Assumes the field itself is valid (see :func:`validate_schema`).
+    Rule: text, not blank, no longer than ``max_length``, and matching the field's type.
+    Assumes the field itself is valid (see :func:`validate_schema`). With ``echo=False`` the
+    message never repeats the value (for real personalisation).
     """
+    if not isinstance(value, str):
+        return "must be text"
     if not value.strip():
         return "is blank"
     if len(value) > field.max_length:
         return f"is {len(value)} characters long, more than the maximum of {field.max_length}"
-    problem = _type_problem(field.type, value)
-    return problem
+    return _type_problem(field.type, value, echo=echo)
 
 
 def _label(index: int, name: str) -> str:
@@ -255,7 +262,8 @@ def validate_values(fields: Sequence[PersonalisationField], values: Mapping[str,
     """Check real personalisation values before sending.
 
     Rule: every field has a value that passes :func:`check_value`; values for names
-    not in the schema are errors too, because they would never be shown.
+    not in the schema are errors too, because they would never be shown. Messages name the
+    field, never the value: real values may identify a patient.
     """
     errors: list[FieldError] = []
     names = {field.name for field in fields}
@@ -264,7 +272,7 @@ def validate_values(fields: Sequence[PersonalisationField], values: Mapping[str,
         if field.name not in values:
             errors.append(FieldError(index, field.name, "value", f"{label}: no value was given."))
             continue
-        problem = check_value(field, values[field.name])
+        problem = check_value(field, values[field.name], echo=False)
         if problem:
             errors.append(FieldError(index, field.name, "value", f"{label}: the value {problem}."))
     for extra in sorted(set(values) - names):

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from .limits import CHANNEL_MAX_CHARACTERS, Channel
+from notifyadmin.core.channels import Channel
+
+from .limits import CHANNEL_MAX_CHARACTERS
 
 SMS_MAX_CHARACTERS = CHANNEL_MAX_CHARACTERS[Channel.SMS]
 DEFAULT_PRICE_PER_FRAGMENT = Decimal("0.0197")  # GBP per fragment; see module docstring.

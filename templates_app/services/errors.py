@@ -1,21 +1,33 @@
-"""Domain errors of template services, with messages a person can act on."""
+"""Domain errors of template services: the kernel's, so pages and APIs translate them in one
+place each (NotFound → 404, PermissionRefused → 403, the others shown to the person)."""
+
+from collections.abc import Mapping, Sequence
+
+from notifyadmin.core.errors import DomainError, InvalidInput, NotFound, PermissionRefused, TransitionRefused
+
+TemplateServiceError = DomainError
 
 
-class TemplateServiceError(ValueError):
-    """A request the rules refuse. ``str(error)`` is shown to the person."""
-
-
-class TransitionRefused(TemplateServiceError):
-    """The actor may not make this transition, or the version is in the wrong state."""
-
-
-class ContentInvalid(TemplateServiceError):
+class ContentInvalid(InvalidInput):
     """Content or schema problems, by form field name (see templates_app.linting)."""
 
-    def __init__(self, errors: dict[str, list[str]], message: str = "Fix the problems shown before saving.") -> None:
-        super().__init__(message)
-        self.errors = errors
+    def __init__(
+        self, errors: Mapping[str, Sequence[str]], message: str = "Fix the problems shown before saving."
+    ) -> None:
+        super().__init__(errors, message)
 
 
-class StaleEdit(TemplateServiceError):
+class StaleEdit(TransitionRefused):
     """Someone else saved the draft since this person opened it."""
+
+
+__all__ = [
+    "ContentInvalid",
+    "DomainError",
+    "InvalidInput",
+    "NotFound",
+    "PermissionRefused",
+    "StaleEdit",
+    "TemplateServiceError",
+    "TransitionRefused",
+]

@@ -1,71 +1,61 @@
-"""Publishing and retiring: what a template sends with changes only when someone says so."""
+"""Publishing and retiring: what a template sends with changes only when someone says so.
+
+Publishing binds a signed-off version to its template and supersedes the version published
+before (the table's `supersede`, checked on that row too); retiring leaves the template with
+nothing published. Both lock the template first, then the version, so they serialise with
+each other and with drafting.
+"""
 
 from django.db import transaction
-from django.utils import timezone
 
-from audit.services import audit_record
-from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.actor import Actor
-from templates_app.models import MessageTemplate, TemplateVersion, VersionStatus
-from templates_app.services._guards import (
-    lock,
-    require_permission,
-    require_same_organisation,
-    require_status,
-)
+from notifyadmin.core.errors import NotFound, PermissionRefused
+from templates_app import workflow
+from templates_app.models import MessageTemplate, TemplateVersion
+from templates_app.services._transitions import advance, lock_and_check
+
+
+def _lock_template(name: str, version: TemplateVersion, actor: Actor) -> MessageTemplate:
+    # Refuse someone without the permission, or another organisation's version, before
+    # locking anything; the state and guards are checked on the version read under its lock.
+    refusal = workflow.VERSION_WORKFLOW.refusal(name, version, actor)
+    if refusal is not None and refusal.error in (PermissionRefused, NotFound):
+        raise refusal.error(refusal.reason)
+    return MessageTemplate.objects.select_for_update().get(pk=version.template_id)
 
 
 def version_publish(*, actor: Actor, version: TemplateVersion) -> TemplateVersion:
     """Bind a signed-off version to its template; the version published before is superseded."""
-    require_permission(actor, Permission.TEMPLATE_PUBLISH)
-    require_same_organisation(actor, version)
     with transaction.atomic():
-        template = MessageTemplate.objects.select_for_update().get(pk=version.template_id)
-        current = lock(version)
-        require_status(current, {VersionStatus.SIGNED_OFF}, "publish")
+        template = _lock_template(workflow.PUBLISH, version, actor)
+        current = lock_and_check(workflow.PUBLISH, version=version, actor=actor)
         previous = template.published_version
         if previous is not None:
-            previous = lock(previous)
-            previous.status = VersionStatus.SUPERSEDED
+            previous = lock_and_check(workflow.SUPERSEDE, version=previous, actor=actor)
+            previous.status = workflow.VERSION_WORKFLOW[workflow.SUPERSEDE].target
             previous.save(update_fields=["status", "updated_at"])
-        current.status = VersionStatus.PUBLISHED
-        current.published_at = timezone.now()
-        current.save(update_fields=["status", "published_at", "updated_at"])
-        template.published_version = current
-        template.save(update_fields=["published_version", "updated_at"])
-        audit_record(
+        advance(
+            current,
+            workflow.PUBLISH,
             actor=actor,
-            action="template.version.published",
-            target_type="template_version",
-            target_id=str(current.id),
+            audit_action="template.version.published",
+            stamp="published_at",
             details={
-                "template_id": str(template.id),
-                "number": current.number,
                 "content_hash": str(current.content_hash),
                 "superseded_id": str(previous.id) if previous else None,
             },
         )
+        template.published_version = current
+        template.save(update_fields=["published_version", "updated_at"])
     return current
 
 
 def version_retire(*, actor: Actor, version: TemplateVersion, reason: str = "") -> TemplateVersion:
     """Stop sending with the published version; the template then has none published."""
-    require_permission(actor, Permission.TEMPLATE_PUBLISH)
-    require_same_organisation(actor, version)
     with transaction.atomic():
-        template = MessageTemplate.objects.select_for_update().get(pk=version.template_id)
-        current = lock(version)
-        require_status(current, {VersionStatus.PUBLISHED}, "retire")
-        current.status = VersionStatus.RETIRED
-        current.save(update_fields=["status", "updated_at"])
+        template = _lock_template(workflow.RETIRE, version, actor)
+        current = lock_and_check(workflow.RETIRE, version=version, actor=actor)
+        advance(current, workflow.RETIRE, actor=actor, audit_action="template.version.retired", reason=reason)
         template.published_version = None
         template.save(update_fields=["published_version", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="template.version.retired",
-            target_type="template_version",
-            target_id=str(current.id),
-            reason=reason,
-            details={"template_id": str(template.id), "number": current.number},
-        )
     return current

@@ -10,7 +10,6 @@ from notifyadmin.accounts.models import StaffUser
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.actor import Actor
 from templates_app.models import MessageTemplate, Sensitivity, TemplateVersion, VersionContent
-from templates_app.services._guards import require_permission
 from templates_app.services.errors import ContentInvalid
 
 
@@ -45,7 +44,7 @@ def template_create(
     owner: StaffUser | None = None,
 ) -> MessageTemplate:
     """Create a template and its first, empty draft version (authored by the creator)."""
-    require_permission(actor, Permission.TEMPLATE_EDIT)
+    actor.require(Permission.TEMPLATE_EDIT)
     errors = send_window_errors(
         sensitivity=sensitivity, send_any_time=send_any_time, start=send_window_start, end=send_window_end
     )

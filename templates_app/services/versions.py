@@ -17,7 +17,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.actor import Actor
-from templates_app import linting
+from templates_app import linting, workflow
 from templates_app.models import (
     LintAcknowledgement,
     MessageTemplate,
@@ -26,12 +26,7 @@ from templates_app.models import (
     VersionStatus,
     content_hash_of,
 )
-from templates_app.services._guards import (
-    lock,
-    require_permission,
-    require_same_organisation,
-    require_status,
-)
+from templates_app.services._transitions import advance, lock_and_check
 from templates_app.services.errors import ContentInvalid, StaleEdit, TransitionRefused
 
 STALE_EDIT_MESSAGE = (
@@ -62,8 +57,8 @@ def version_draft_create(
 ) -> TemplateVersion:
     """Start a new draft, copied from ``based_on`` (default: the published version, else the newest).
     A template has at most one draft at a time."""
-    require_permission(actor, Permission.TEMPLATE_EDIT)
-    require_same_organisation(actor, template)
+    actor.require(Permission.TEMPLATE_EDIT)
+    actor.require_organisation(template)
     with transaction.atomic():
         MessageTemplate.objects.select_for_update().get(pk=template.pk)
         if template.versions.filter(status=VersionStatus.DRAFT).exists():
@@ -118,8 +113,7 @@ def version_draft_save(
     content cannot be stored: invalid schema, template syntax or injection, over-long content,
     broken Markdown. Other lint findings are returned to show, and block only submission.
     """
-    require_permission(actor, Permission.TEMPLATE_EDIT)
-    require_same_organisation(actor, version)
+    workflow.VERSION_WORKFLOW.check(workflow.EDIT, version, actor)
     if not channels:
         raise ContentInvalid({"channels": ["Choose at least one channel"]})
     cleaned = _clean_contents(channels, contents)
@@ -128,8 +122,7 @@ def version_draft_save(
     if errors:
         raise ContentInvalid(errors)
     with transaction.atomic():
-        current = lock(version)
-        require_status(current, {VersionStatus.DRAFT}, "edit")
+        current = lock_and_check(workflow.EDIT, version=version, actor=actor)
         updated = TemplateVersion.objects.filter(pk=current.pk, lock_version=lock_version).update(
             lock_version=F("lock_version") + 1,
             channels=sorted(channels),
@@ -181,12 +174,9 @@ def next_number(version: TemplateVersion) -> tuple[int, int]:
 def version_submit(*, actor: Actor, version: TemplateVersion, acknowledged: Iterable[str] = ()) -> TemplateVersion:
     """Submit a draft for content review: no lint errors, every warning acknowledged (the
     acknowledgements are recorded), number and content hash fixed from here on."""
-    require_permission(actor, Permission.TEMPLATE_EDIT)
-    require_same_organisation(actor, version)
     acknowledged = set(acknowledged)
     with transaction.atomic():
-        current = lock(version)
-        require_status(current, {VersionStatus.DRAFT}, "submit")
+        current = lock_and_check(workflow.SUBMIT, version=version, actor=actor)
         findings = linting.lint_stored(current)
         if linting.errors_of(findings):
             raise TransitionRefused(
@@ -201,9 +191,7 @@ def version_submit(*, actor: Actor, version: TemplateVersion, acknowledged: Iter
         current.content_hash = content_hash_of(
             channels=current.channels, schema=current.personalisation_schema, contents=contents
         )
-        current.status = VersionStatus.SUBMITTED
-        current.submitted_at = timezone.now()
-        current.save()
+        current.save(update_fields=["major", "minor", "content_hash"])
         for warning in warnings:
             LintAcknowledgement.objects.create(
                 version=current,
@@ -220,36 +208,19 @@ def version_submit(*, actor: Actor, version: TemplateVersion, acknowledged: Iter
                 target_id=str(current.id),
                 details={"codes": sorted({w.code for w in warnings}), "count": len(warnings)},
             )
-        audit_record(
+        advance(
+            current,
+            workflow.SUBMIT,
             actor=actor,
-            action="template.version.submitted",
-            target_type="template_version",
-            target_id=str(current.id),
-            details={
-                "template_id": str(current.template_id),
-                "number": current.number,
-                "content_hash": str(current.content_hash),
-            },
+            audit_action="template.version.submitted",
+            stamp="submitted_at",
+            details={"content_hash": str(current.content_hash)},
         )
     return current
 
 
 def version_withdraw(*, actor: Actor, version: TemplateVersion) -> TemplateVersion:
     """The author takes a submitted version back before anyone has reviewed it."""
-    require_permission(actor, Permission.TEMPLATE_EDIT)
-    require_same_organisation(actor, version)
     with transaction.atomic():
-        current = lock(version)
-        require_status(current, {VersionStatus.SUBMITTED}, "withdraw")
-        if current.author_id != actor.user_id:
-            raise TransitionRefused("Only the author can withdraw this version.")
-        current.status = VersionStatus.WITHDRAWN
-        current.save(update_fields=["status", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="template.version.withdrawn",
-            target_type="template_version",
-            target_id=str(current.id),
-            details={"template_id": str(current.template_id), "number": current.number},
-        )
-    return current
+        current = lock_and_check(workflow.WITHDRAW, version=version, actor=actor)
+        return advance(current, workflow.WITHDRAW, actor=actor, audit_action="template.version.withdrawn")

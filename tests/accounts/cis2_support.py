@@ -79,7 +79,7 @@ def standin_for(*, tmp_path: Path, base_url: str, backchannel_uri: str | None, p
     common = {
         "redirect_uris": (f"{base_url}/oidc/callback/",),
         "backchannel_logout_uri": backchannel_uri,
-        "post_logout_redirect_uris": (f"{base_url}/accounts/sign-in/",),
+        "post_logout_redirect_uris": (f"{base_url}/accounts/sign-in/", f"{base_url}/accounts/signed-out/"),
     }
     clients = [
         Client(
@@ -111,7 +111,7 @@ def configure(
     settings.CIS2_CLIENT_SECRET = CLIENT_SECRET if client_auth == "client_secret_post" else ""
     settings.CIS2_PRIVATE_KEY_PATH = str(private_key)
     settings.CIS2_KEY_ID = KEY_ID
-    settings.CIS2_POST_LOGOUT_REDIRECT_URI = f"{base_url}/accounts/sign-in/"
+    settings.CIS2_POST_LOGOUT_REDIRECT_URI = f"{base_url}/accounts/signed-out/"
 
 
 def role_mappings_seed(organisation: object) -> None:

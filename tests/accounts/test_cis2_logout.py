@@ -55,7 +55,8 @@ def test_logout_by_sub_ends_every_session_of_that_person(journey, cis2, catcher)
     assert not signed_in(journey.client) and not signed_in(second.client)
 
 
-def test_logout_ends_the_persons_other_sessions_too(journey, cis2, catcher):
+def test_logout_with_a_sid_ends_only_that_session(journey, cis2, catcher):
+    """OpenID Connect Back-Channel Logout 1.0, section 2.7: with a sid, only that session ends."""
     journey.sign_in(uid=DESIGNER_UID)
     with requests.Session() as http:
         second = Journey(client=Client(), http=http)
@@ -68,9 +69,20 @@ def test_logout_ends_the_persons_other_sessions_too(journey, cis2, catcher):
 
     assert deliver(journey, catcher) == [200]
     assert not signed_in(journey.client)
-    assert not signed_in(second.client)
+    assert signed_in(second.client)
     assert signed_in(other_person.client)
-    assert AuditEvent.objects.get(action="auth.backchannel_logout").details == {"sessions_ended": 2}
+    assert AuditEvent.objects.get(action="auth.backchannel_logout").details == {"sessions_ended": 1}
+
+
+def test_logout_with_a_sid_of_another_person_ends_nothing(journey, cis2, catcher):
+    journey.sign_in(uid=DESIGNER_UID)
+    sid = journey.client.session["sign_in_session_id"]
+
+    cis2.backchannel_logout(sid, set_claims={"sub": "555099999999"})
+
+    assert deliver(journey, catcher) == [200]
+    assert signed_in(journey.client)
+    assert AuditEvent.objects.get(action="auth.backchannel_logout").details == {"sessions_ended": 0}
 
 
 @pytest.mark.parametrize(
@@ -135,10 +147,10 @@ def test_rp_initiated_logout_goes_to_the_end_session_endpoint(journey, cis2):
     location = response["Location"]
     assert location.startswith(f"{cis2.issuer}/connect/endSession?")
     query = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
-    assert query == {"id_token_hint": id_token, "post_logout_redirect_uri": "http://testserver/accounts/sign-in/"}
+    assert query == {"id_token_hint": id_token, "post_logout_redirect_uri": "http://testserver/accounts/signed-out/"}
     assert not signed_in(journey.client)
     assert not Cis2Session.objects.exists()
     assert AuditEvent.objects.filter(action="auth.signed_out").count() == 1
     # The stand-in accepts it and ends its own session.
     ended = journey.http.get(location, allow_redirects=False, timeout=5)
-    assert ended.status_code == 302 and ended.headers["Location"].startswith("http://testserver/accounts/sign-in/")
+    assert ended.status_code == 302 and ended.headers["Location"].startswith("http://testserver/accounts/signed-out/")

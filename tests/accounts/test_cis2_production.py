@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# Every other setting production requires (read from production.py, so new ones need no edit here).
+# Every other setting production requires (read from deployed.py, so new ones need no edit here).
 _DUMMY = {"db": "sqlite:////tmp/never-used.sqlite3", "list": "notifyadmin.example", "int": "1", "bool": "false"}
-_REQUIRED = re.findall(r'env\.(\w+)\("([A-Z0-9_]+)"\)', (ROOT / "notifyadmin/settings/production.py").read_text())
+_REQUIRED = re.findall(r'env\.(\w+)\("([A-Z0-9_]+)"\)', (ROOT / "notifyadmin/settings/deployed.py").read_text())
 PRODUCTION_ENV = {
     **{name: _DUMMY.get(kind, "x" * 50) for kind, name in _REQUIRED if not name.startswith("CIS2_")},
     "NOTIFY_ENVIRONMENT": "production",
@@ -16,6 +16,10 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "notifyadmin.example",
     "CELERY_BROKER_URL": "memory://",
     "PATH": "/usr/bin:/bin",
+    # NHS Notify credentials, required by production.py and int.py on top of deployed.py.
+    "NOTIFY_API_KEY": "x" * 50,
+    "NOTIFY_PRIVATE_KEY_PATH": "/run/secrets/notify.pem",
+    "NOTIFY_KEY_ID": "k1",
 }
 CIS2_ENV = {
     "CIS2_ISSUER": "https://am.nhsint.auth-ptl.cis2.spineservices.nhs.uk:443/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare",

@@ -2,6 +2,8 @@
 
 The bad tokens are real ones from the stand-in's test hooks, not mocks inside the client."""
 
+from urllib.parse import quote
+
 import pytest
 
 from audit.models import AuditEvent
@@ -112,7 +114,7 @@ def test_replayed_code_is_refused_by_the_provider(journey, cis2):
 
     new_state = parse_qs(urlsplit(new_location).query)["state"][0]
     old_code = parse_qs(urlsplit(first).query)["code"][0]
-    response = journey.client.get(f"/oidc/callback/?code={old_code}&state={new_state}")
+    response = journey.client.get(f"/oidc/callback/?code={old_code}&state={new_state}&iss={quote(cis2.issuer)}")
     assert response.status_code == 400
     assert "_auth_user_id" not in journey.client.session
     assert AuditEvent.objects.get(action="auth.cis2.sign_in.refused").details == {"reason": "token_request_refused"}
@@ -123,7 +125,7 @@ def test_provider_error_is_shown_and_audited(journey, cis2):
     from urllib.parse import parse_qs, urlsplit
 
     state = parse_qs(urlsplit(location).query)["state"][0]
-    response = journey.client.get(f"/oidc/callback/?error=access_denied&state={state}")
+    response = journey.client.get(f"/oidc/callback/?error=access_denied&state={state}&iss={quote(cis2.issuer)}")
     assert response.status_code == 400
     assert AuditEvent.objects.get(action="auth.cis2.sign_in.refused").details == {
         "reason": "provider_error:access_denied"
@@ -152,7 +154,9 @@ def test_provider_error_text_is_not_trusted(journey, cis2):
     from urllib.parse import parse_qs, urlsplit
 
     state = parse_qs(urlsplit(journey.start()).query)["state"][0]
-    response = journey.client.get(f"/oidc/callback/?error=someone@example.org+07700900123&state={state}")
+    response = journey.client.get(
+        f"/oidc/callback/?error=someone@example.org+07700900123&state={state}&iss={quote(cis2.issuer)}"
+    )
     assert response.status_code == 400
     assert AuditEvent.objects.get(action="auth.cis2.sign_in.refused").details == {
         "reason": "provider_error:someoneexampleorg"

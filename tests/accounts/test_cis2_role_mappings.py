@@ -42,6 +42,14 @@ def test_bad_input_is_shown_at_the_field(admin_client):
     assert not Cis2RoleMapping.objects.exists()
 
 
+@pytest.mark.parametrize("code", ["9990548609", "07700900123", "S8001:12345", "R", "SS8001"])
+def test_a_role_code_must_be_letter_and_digits_parts(admin_client, code):
+    response = admin_client.post("/accounts/role-mappings/new/", {"role_code": code, "app_role": "auditor"})
+    assert response.status_code == 400
+    assert "Enter a CIS2 role code in the form S8000:G8000:R8001" in response.content.decode()
+    assert not Cis2RoleMapping.objects.filter(role_code=code).exists()
+
+
 def test_duplicate_is_refused(admin_client, organisation):
     Cis2RoleMapping.objects.create(organisation=organisation, role_code="S1:G1:R1", app_role="auditor")
     response = admin_client.post("/accounts/role-mappings/new/", {"role_code": "S1:G1:R1", "app_role": "auditor"})

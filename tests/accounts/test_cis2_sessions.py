@@ -45,13 +45,36 @@ def test_stepup_sends_cis2_users_to_cis2_and_back_with_a_fresh_auth_time(journey
     assert AuditEvent.objects.filter(action="auth.sign_in.succeeded").count() == 1
 
 
-def test_stepup_as_someone_else_starts_a_new_session(journey, cis2):
+def test_stepup_as_someone_else_is_refused_with_what_happened(journey, cis2):
+    from notifyadmin.accounts.models import StaffUser
+
+    # Given a designer signed in, sent to CIS2 to confirm their identity
     journey.sign_in(uid=DESIGNER_UID)
-    location = journey.start("/oidc/stepup/?next=/")
-    journey.client.get(journey.at_standin(location, uid=MULTI_ROLE_UID, person_roleid="555134560701"))
-    assert not AuditEvent.objects.filter(action="auth.stepup.completed").exists()
-    assert journey.client.session["cis2_selected_role_id"] == "555134560701"
-    assert AuditEvent.objects.filter(action="auth.sign_in.succeeded").count() == 2
+    _age_auth_time(journey.client, 3600)
+    designer = StaffUser.objects.get(cis2_uid=DESIGNER_UID)
+    session_key = journey.client.session.session_key
+    location = journey.start("/oidc/stepup/?next=/accounts/switch-role/")
+
+    # When someone else authenticates at CIS2
+    response = journey.client.get(journey.at_standin(location, uid=MULTI_ROLE_UID, person_roleid="555134560701"))
+
+    # Then it is refused, saying what happened, and the designer's session is as it was
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "You confirmed your identity as someone else at NHS Care Identity (CIS2)" in body
+    assert "/oidc/stepup/?next=%2Faccounts%2Fswitch-role%2F" in body
+    session = journey.client.session
+    assert session.session_key == session_key
+    assert session["_auth_user_id"] == str(designer.pk)
+    assert time.time() - session["auth_time"] >= 3600
+    assert "cis2_stepup_pending" not in session
+    # and the audit trail says so, not "forged callback"; nothing about the other person is written
+    event = AuditEvent.objects.get(action="auth.stepup.different_person")
+    assert event.actor == designer
+    assert event.details == {"method": "cis2", "confirmed_as_cis2_uid": MULTI_ROLE_UID}
+    assert not AuditEvent.objects.filter(action__in=["auth.cis2.sign_in.refused", "auth.stepup.completed"]).exists()
+    assert AuditEvent.objects.filter(action="auth.sign_in.succeeded").count() == 1
+    assert not StaffUser.objects.filter(cis2_uid=MULTI_ROLE_UID).exists()
 
 
 def test_stepup_refused_token_leaves_auth_time_stale(journey, cis2):

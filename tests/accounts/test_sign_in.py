@@ -84,12 +84,17 @@ def test_switching_role_changes_what_the_person_can_do(make_staff, organisation)
     user = make_staff(Role.CONTENT_DESIGNER, Role.AUDITOR)
     client = Client()
     post_sign_in(client, user.username)
+    designer_assignment = user.role_assignments.get(role=Role.CONTENT_DESIGNER)
     auditor_assignment = user.role_assignments.get(role=Role.AUDITOR)
-    assert client.get("/audit/").status_code in (200, 403)
+    client.post("/accounts/switch-role/", {"assignment": str(designer_assignment.id)})
+    # Given they work as a content designer, the audit trail is closed to them
+    assert client.get("/audit/").status_code == 403
+    # When they switch to their auditor role
     response = client.post("/accounts/switch-role/", {"assignment": str(auditor_assignment.id)})
+    # Then it is open, and the switch is on the trail in the new role
     assert response.status_code == 302
     assert client.get("/audit/").status_code == 200
-    event = AuditEvent.objects.get(action="auth.role.switched")
+    event = AuditEvent.objects.filter(action="auth.role.switched").latest("sequence")
     assert event.actor_role == Role.AUDITOR
 
 

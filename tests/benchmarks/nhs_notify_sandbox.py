@@ -61,17 +61,17 @@ def run(figure: Callable[[str, float, str], None]) -> None:
                 durations.append(time.perf_counter() - started)
                 assert response.status_code == 201, response.text[:200]
         figure(
-            f"sandbox_batch_accept, {BATCH} messages per request, median wall",
+            f"sandbox_batch_{BATCH}_median_wall",
             sorted(durations)[ROUNDS // 2] * 1000,
             "ms",
         )
         figure(
-            f"sandbox_batch_accept, {BATCH} messages per request, median handler CPU",
+            f"sandbox_batch_{BATCH}_median_handler_cpu",
             sorted(cpu)[ROUNDS // 2] * 1000,
             "ms",
         )
         figure("sandbox_batch_accept", BATCH * ROUNDS / sum(durations), "msgs/s")
-        figure(f"sandbox_single_accept, {CLIENTS} keep-alive clients", _singles(sandbox.url), "msgs/s")
+        figure(f"sandbox_single_accept_{CLIENTS}_clients", _singles(sandbox.url), "msgs/s")
     finally:
         sandbox.stop()
 

@@ -93,10 +93,15 @@ def assert_accessible() -> Callable[[object], None]:
 
 @pytest.fixture
 def sign_in(assert_accessible: Callable[[object], None]) -> Callable[..., None]:
-    """Sign in through the local sign-in page; checks the sign-in page's accessibility once."""
+    """Sign in through the local sign-in page. The first time in a test, the sign-in page is
+    checked with axe-core (assert_accessible) before anything is typed."""
+    checked: list[bool] = []
 
     def do(browser_page: object, username: str, password: str = TEST_PASSWORD) -> None:
         browser_page.goto("/accounts/sign-in/")  # type: ignore[attr-defined]
+        if not checked:
+            assert_accessible(browser_page)
+            checked.append(True)
         browser_page.fill("#id_username", username)  # type: ignore[attr-defined]
         browser_page.fill("#id_password", password)  # type: ignore[attr-defined]
         browser_page.get_by_role("button", name="Sign in", exact=True).click()  # type: ignore[attr-defined]

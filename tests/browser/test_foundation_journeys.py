@@ -16,9 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_each_role_signs_in_and_lands_on_its_home(page, make_staff, sign_in, assert_accessible, role):
     # Given a member of staff holding one role
     user = make_staff(role, first_name="Robin", last_name="Carter")
-    # When they sign in
-    page.goto("/accounts/sign-in/")
-    assert_accessible(page)
+    # When they sign in (sign_in checks the sign-in page with axe-core)
     sign_in(page, user.username)
     # Then they see their role's home, with their name, role and organisation in the header
     expect(page.get_by_role("heading", level=1)).to_have_text(ROLE_HOMES[role].title)
@@ -37,6 +35,17 @@ def test_a_person_with_several_roles_switches_role(page, make_staff, sign_in, as
     page.get_by_role("button", name="Switch role").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Audit")
     expect(page.locator("header")).to_contain_text("Auditor, Northfield")
+
+
+def test_signing_out_says_so_and_the_refused_password_is_not_kept(page, make_staff, sign_in, assert_accessible):
+    user = make_staff(Role.AUDITOR)
+    sign_in(page, user.username, password="a-wrong-password-typed")
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter a correct username and password")
+    expect(page.locator("#id_password")).to_have_value("")
+    sign_in(page, user.username)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
+    assert_accessible(page)
 
 
 def test_five_wrong_passwords_lock_the_account_with_a_clear_message(page, make_staff, sign_in, assert_accessible):

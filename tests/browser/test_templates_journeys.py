@@ -64,12 +64,19 @@ def test_draft_review_sign_off_and_publish(page, make_staff, sign_in, assert_acc
     expect(page.get_by_text("Content approved. It now awaits clinical sign-off.")).to_be_visible()
     sign_out(page)
 
-    # And the clinical safety officer, seeing it in their queue, confirms their password and signs off
+    # And the clinical safety officer, seeing it on their home page and in their queue, confirms
+    # their password and signs off
     sign_in(page, cso.username)
+    page.goto("/")
+    panel = page.get_by_role("region", name="Awaiting your clinical sign-off")
+    expect(panel.get_by_role("link", name="Appointment booked, version 1.0")).to_be_visible()
+    expect(panel.get_by_text("waiting less than a minute")).to_be_visible()
+    assert_accessible(page)
     page.goto("/templates/work-queue/")
     expect(page.get_by_role("heading", name="Awaiting clinical sign-off (1)")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Appointment booked").click()
+    expect(page.get_by_text("Signing off asks you to confirm your identity")).to_be_visible()
     page.get_by_role("link", name="Clinical sign-off").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
     assert_accessible(page)

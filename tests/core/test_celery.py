@@ -2,12 +2,13 @@
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from audit.models import AuditEvent
+from audit.models import AuditEvent, AuditVerification
 from notifyadmin.core.queues import all_queues
 from tests.services import missing_service
 
@@ -41,8 +42,12 @@ def test_the_audit_verification_task_runs_through_redis_and_a_real_worker():
     from notifyadmin.celery import app
 
     app.conf.broker_url = broker
-    app.conf.result_backend = "cache+memory://"
     with start_worker(app, queues=list(all_queues()), perform_ping_check=False, shutdown_timeout=10):
-        result = verify_audit_chain.apply_async(ignore_result=False)
-        assert result.get(timeout=20) is True
+        verify_audit_chain.apply_async()
+        # The outcome is read from the database, not a result backend: an earlier apply_async in
+        # this process (the audit sealer's nudge) fixes the app's backend for good.
+        deadline = time.monotonic() + 20
+        while not AuditVerification.objects.filter(status="passed").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    assert AuditVerification.objects.get().status == "passed"
     assert AuditEvent.objects.filter(action="audit.chain.verified", system_client="scheduler").count() == 1

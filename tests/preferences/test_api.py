@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from notifyadmin.accounts.roles import Role
-from notifyadmin.core.actor import Actor
-from preferences.api_auth import api_client_create
-from preferences.models import ApiClient, Preference
+from notifyadmin.integrations.models import ApiKey
+from preferences.models import Preference
 from preferences.selectors import patient_timeline
+from tests.integrations.helpers import PROBLEM, issue_key
 from tests.preferences.conftest import EMAIL, MOBILE, NHS_NUMBER
 from tests.preferences.factories import make_patient
 
@@ -20,13 +20,7 @@ LOOKUP = "/api/v1/preferences/patients/lookup/"
 
 @pytest.fixture
 def api_key(organisation):
-    _, key = api_client_create(
-        organisation=organisation,
-        name="SMS gateway",
-        client_id="sms-gateway",
-        actor=Actor.system(name="tests", organisation=organisation),
-    )
-    return key
+    return issue_key(organisation)
 
 
 @pytest.fixture
@@ -39,8 +33,8 @@ def _change_url(patient):
 
 
 def test_only_the_hash_of_the_key_is_stored(api_key):
-    client = ApiClient.objects.get(client_id="sms-gateway")
-    assert api_key.startswith("sms-gateway.") and api_key not in client.key_hash and len(client.key_hash) == 64
+    stored = ApiKey.objects.get(client__client_id="sms-gateway")
+    assert api_key.startswith("sms-gateway.") and api_key not in stored.key_hash and len(stored.key_hash) == 64
 
 
 @pytest.mark.parametrize("header", [None, "Bearer nope", "Bearer sms-gateway.wrong", "Basic abc"])
@@ -48,16 +42,36 @@ def test_missing_or_wrong_keys_are_refused(patient, api_key, header):
     client = Client(**({"HTTP_AUTHORIZATION": header} if header else {}))
     response = client.post(LOOKUP, {"nhs_number": NHS_NUMBER}, content_type="application/json")
     assert response.status_code == 401
+    assert response["Content-Type"] == PROBLEM
+    assert response["WWW-Authenticate"] == 'Bearer realm="notifyadmin"'
+    assert response.json()["type"] == "urn:notifyadmin:problem:unauthenticated"
 
 
 def test_an_inactive_client_is_refused(patient, api, api_key):
+    ApiKey.objects.filter(client__client_id="sms-gateway").update(revoked_at=None)
+    from notifyadmin.integrations.models import ApiClient
+
     ApiClient.objects.filter(client_id="sms-gateway").update(is_active=False)
     assert api.post(LOOKUP, {"nhs_number": NHS_NUMBER}, content_type="application/json").status_code == 401
 
 
 def test_staff_sessions_cannot_use_the_api(patient, client_for):
+    """A signed-in member of staff (even with the CSRF token a page would have) is not a client
+    system: the API accepts API keys only, so the session is ignored and the answer is 401."""
     desk = client_for(Role.SERVICE_DESK)
-    assert desk.post(LOOKUP, {"nhs_number": NHS_NUMBER}, content_type="application/json").status_code in (401, 403)
+    response = desk.post(LOOKUP, {"nhs_number": NHS_NUMBER}, content_type="application/json")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Send a client system's API key."
+    assert AuditEvent.objects.filter(action="preference.api.read").count() == 0
+
+
+def test_a_client_without_the_preferences_permission_is_refused(patient, organisation):
+    key = issue_key(organisation, client_id="templates-reader", permissions=("template.api",))
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {key}").post(
+        LOOKUP, {"nhs_number": NHS_NUMBER}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"] == "This client system has not been given permission to use this endpoint."
 
 
 def test_read_by_nhs_number_in_the_body_never_echoes_it(patient, api):
@@ -94,7 +108,7 @@ def test_another_organisations_patient_is_not_found(api, other_organisation):
 def test_invalid_nhs_number_gets_a_clear_message_without_the_number(patient, api):
     response = api.post(LOOKUP, {"nhs_number": "9990000017"}, content_type="application/json")
     assert response.status_code == 400
-    assert response.json()["detail"] == "This is not a valid NHS number: check it and try again"
+    assert response.json()["errors"] == {"nhs_number": ["This is not a valid NHS number: check it and try again"]}
     assert "9990000017" not in response.content.decode()
 
 
@@ -135,9 +149,17 @@ def test_same_key_with_a_different_body_is_refused(patient, api):
 
 def test_changes_need_an_idempotency_key_and_a_reason(patient, api):
     body = {"preferences": [{"category": "prescriptions", "channel": "email", "allowed": False}]}
-    assert api.post(_change_url(patient), {**body, "reason": "r"}, content_type="application/json").status_code == 400
+    no_key = api.post(_change_url(patient), {**body, "reason": "r"}, content_type="application/json")
+    assert no_key.status_code == 400
+    assert no_key.json()["errors"] == {"Idempotency-Key": ["Send an Idempotency-Key header with every change."]}
     response = api.post(_change_url(patient), body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k")
-    assert response.status_code == 400 and "reason" in response.json()
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"reason": ["This field is required."]}
+    blank = api.post(
+        _change_url(patient), {**body, "reason": "   "}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k"
+    )
+    assert blank.json()["errors"] == {"reason": ["Enter the reason for this change."]}
+    assert Preference.objects.get(patient=patient, category="prescriptions", channel="email").allowed is True
 
 
 @pytest.mark.hazard("HAZ-008")
@@ -175,7 +197,9 @@ def test_contact_point_added_and_landline_refused(patient, api):
         HTTP_IDEMPOTENCY_KEY="cp-2",
     )
     assert landline.status_code == 400
-    assert landline.json()["detail"] == "Enter a mobile phone number: text messages cannot be sent to a landline"
+    assert landline.json()["errors"] == {
+        "contact_point.value": ["Enter a mobile phone number: text messages cannot be sent to a landline"]
+    }
 
 
 def test_opt_out_by_mobile_closes_sms(patient, api):
@@ -195,15 +219,56 @@ def test_opt_out_by_mobile_closes_sms(patient, api):
 def test_create_api_client_prints_the_key_once(organisation, capsys):
     call_command("create_api_client", "--ods-code", "RX1", "--client-id", "pas", "--name", "PAS")
     key = capsys.readouterr().out.strip().splitlines()[-1]
-    assert key.startswith("pas.") and ApiClient.objects.get(client_id="pas").key_hash != key
+    stored = ApiKey.objects.get(client__client_id="pas")
+    assert key.startswith("pas.") and stored.key_hash != key and stored.client.permissions == ["preference.api"]
+    assert AuditEvent.objects.get(action="api_client.created").system_client == "create_api_client"
+    assert (
+        Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+        .get("/api/v1/preferences/patients/00000000-0000-0000-0000-000000000000/")
+        .status_code
+        == 404
+    )
 
 
-def test_schema_lists_the_preferences_api(client_for):
+def test_schema_lists_the_preferences_api():
     response = Client().get("/api/schema/")
-    if response.status_code in (302, 401, 403):
-        response = client_for(Role.ADMINISTRATOR).get("/api/schema/")
+    assert response.status_code == 200
     assert "/api/v1/preferences/patients/lookup/" in response.content.decode()
 
 
 def test_reverse_names_exist():
     assert reverse("preferences-api-opt-out") == "/api/v1/preferences/opt-outs/"
+
+
+def test_restating_an_unchanged_preference_does_not_block_a_new_contact_point(patient, api):
+    """Issue 9: a change that repeats a preference as it already is, with a new contact point,
+    used to answer 422 "You have not changed anything" and add nothing."""
+    body = {
+        "reason": "Patient gave a new mobile",
+        "preferences": [{"category": "appointments", "channel": "sms", "allowed": True}],
+        "contact_point": {"kind": "mobile", "value": "07700 123456"},
+    }
+    response = api.post(_change_url(patient), body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="restate")
+    assert response.status_code == 200
+    assert [point["masked"] for point in response.json()["contact_points"]][-1].endswith("456")
+    assert patient.contact_points.count() == 3
+
+
+def test_a_change_that_changes_nothing_is_refused(patient, api):
+    body = {"reason": "r", "preferences": [{"category": "appointments", "channel": "sms", "allowed": True}]}
+    response = api.post(_change_url(patient), body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="same")
+    assert (response.status_code, response.json()["type"]) == (422, "urn:notifyadmin:problem:refused")
+
+
+def test_a_change_with_only_a_reason_leaves_every_setting_as_it_is(patient, api):
+    patient.no_non_essential = True
+    patient.save(update_fields=["no_non_essential"])
+    response = api.post(
+        _change_url(patient), {"reason": "Just a note"}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="n"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "": ["Send at least one change: preferences, no_non_essential, channel_order or contact_point."]
+    }
+    patient.refresh_from_db()
+    assert patient.no_non_essential is True

@@ -6,9 +6,8 @@ import pytest
 from django.test import Client
 
 from audit.models import AuditEvent
-from notifyadmin.core.actor import Actor
-from preferences.api_auth import api_client_create
 from preferences.models import ContactPoint, Preference
+from tests.integrations.helpers import issue_key
 from tests.preferences.factories import add_contact, make_patient
 
 pytestmark = pytest.mark.django_db
@@ -16,13 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def api(organisation):
-    _, key = api_client_create(
-        organisation=organisation,
-        name="SMS gateway",
-        client_id="sms-gateway",
-        actor=Actor.system(name="tests", organisation=organisation),
-    )
-    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {issue_key(organisation)}")
 
 
 def test_a_restated_preference_with_a_new_contact_point_adds_the_contact_point(patient, api):

@@ -206,4 +206,5 @@ def test_bad_authorization_requests_go_back_to_the_client_with_an_error(standin,
         "error": error,
         "error_description": description,
         "state": request.state,
+        "iss": standin.issuer,  # RFC 9207
     }

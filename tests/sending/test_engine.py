@@ -95,20 +95,26 @@ def test_a_rejected_message_is_not_sent_and_its_batch_mates_go_again(make_messag
     assert provider.accepted[str(good.id)] == 1
 
 
-def test_rate_limited_goes_back_to_the_queue_after_retry_after(make_messages):
+def test_rate_limited_waits_for_retry_after_then_sends_the_same_batch(make_messages):
     messages = make_messages(2)
     provider = ScriptedProvider(script=[RateLimited("slow down", http_status=429, retry_after=5)])
     result = dispatch_once(provider=provider, worker="w1")
     assert result.retrying == 2
-    stored = Message.objects.filter(id__in=[m.id for m in messages])
-    assert {m.status for m in stored} == {MessageStatus.QUEUED}
-    assert all(m.send_after >= timezone.now() + dt.timedelta(seconds=4) for m in stored)
+    batch = OutboundBatch.objects.get()
+    assert batch.next_attempt_at >= timezone.now() + dt.timedelta(seconds=4)
+    assert statuses(messages) == {MessageStatus.SENDING: 2}
+    # Not yet due: nothing is sent again
+    batches_retry_due(provider=provider)
+    assert len(provider.requests) == 1
+    OutboundBatch.objects.update(next_attempt_at=timezone.now())
+    batches_retry_due(provider=provider)
+    assert statuses(messages) == {MessageStatus.ACCEPTED: 2}
+    assert [r.message_batch_reference for r in provider.requests] == [str(batch.id)] * 2
 
 
 def test_after_the_last_attempt_a_message_fails_technically(make_messages):
     (message,) = make_messages(1)
-    Message.objects.filter(id=message.id).update(attempt=7)
-    with override_settings(DISPATCH_MAX_ATTEMPTS=8):
+    with override_settings(DISPATCH_MAX_ATTEMPTS=1):
         dispatch_once(provider=ScriptedProvider(script=[RateLimited("no", http_status=429)]), worker="w1")
     stored = Message.objects.get(id=message.id)
     assert (stored.status, stored.status_reason) == (MessageStatus.FAILED, "technical_failure")

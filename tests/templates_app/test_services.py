@@ -326,9 +326,10 @@ def test_only_the_author_can_withdraw(version_in, designer2, organisation):
 
 
 def test_another_organisation_cannot_act(version_in, make_staff, other_organisation):
+    # Another organisation's version is refused as if it did not exist (a 404 on a page).
     version = version_in(VersionStatus.SUBMITTED)
     outsider = make_staff(Role.CONTENT_DESIGNER, organisation=other_organisation)
-    with pytest.raises(services.TransitionRefused, match="another organisation"):
+    with pytest.raises(services.NotFound, match=r"^Not found in your organisation\.$"):
         services.version_content_approve(
             actor=ctx(outsider, Role.CONTENT_DESIGNER, other_organisation),
             version=version,

@@ -1,5 +1,7 @@
 """Template pages: access, field errors, concurrent edits, preview, compare, step-up, cross-organisation."""
 
+import html
+import re
 import time
 
 import pytest
@@ -8,6 +10,26 @@ from django.urls import reverse
 from notifyadmin.accounts.roles import Role
 from templates_app.models import MessageTemplate, TemplateVersion, VersionStatus
 from templates_app.services.versions import STALE_EDIT_MESSAGE
+
+
+def field_error(page: str, field_id: str) -> str:
+    """The text of the NHS.UK error message shown at one field."""
+    match = re.search(
+        rf'<span class="nhsuk-error-message" id="{re.escape(field_id)}-error"\s*>\s*'
+        r'<span class="nhsuk-u-visually-hidden">Error: </span>(.*?)\s*</span>',
+        page,
+        re.S,
+    )
+    assert match, f"no error message at {field_id}"
+    return html.unescape(match.group(1).strip())
+
+
+def summary_rows(page: str) -> dict[str, str]:
+    """Key -> value of the NHS.UK summary list rows on a page."""
+    pairs = re.findall(
+        r'<dt class="nhsuk-summary-list__key">(.*?)</dt><dd class="nhsuk-summary-list__value">(.*?)</dd>', page
+    )
+    return {html.unescape(key): html.unescape(value) for key, value in pairs}
 
 
 def edit_url(version):
@@ -100,8 +122,10 @@ def test_injection_attempt_is_shown_at_the_field_with_its_line(version_in, desig
     response = designer_client.post(edit_url(version), edit_post(version, "Hello\n{{ ''.__class__.__mro__ }}"))
     page = response.content.decode()
     assert response.status_code == 400
-    assert 'id="id_content-nhsapp-en-body-error"' in page or "nhsuk-error-message" in page
-    assert "Line 2:" in page
+    # The message sits at the NHS App field, exactly, with its line
+    assert field_error(page, "id_content-nhsapp-en-body") == (
+        "Line 2: A placeholder may only hold a field name, like {{ name }}; found a dot (attribute access)."
+    )
     assert "{{ &#39;&#39;.__class__.__mro__ }}" in page  # the author's text is kept in the form
     assert TemplateVersion.objects.get(pk=version.pk).lock_version == version.lock_version
 
@@ -154,9 +178,13 @@ def test_sms_preview_shows_encoding_fragments_and_cost(version_in, designer_clie
     version = version_in(VersionStatus.SUBMITTED)
     url = reverse("templates_app:version-preview", args=[version.template_id, version.id])
     page = designer_client.get(url, {"channel": "sms", "language": "en"}).content.decode()
-    assert "Your appointment is on 2026-03-27." in page
-    assert "GSM-7" in page.upper() or "GSM" in page
-    assert "Fragments" in page and "Cost per message" in page
+    assert '<pre class="app-content-text app-sms-preview">Your appointment is on 2026-03-27.</pre>' in page
+    assert summary_rows(page) == {
+        "Encoding": "GSM-7",
+        "Characters": "34",
+        "Fragments": "1",
+        "Cost per message": "£0.0197",
+    }
 
 
 def test_compare_highlights_changes(version_in, designer_client, as_designer):

@@ -1,22 +1,26 @@
-"""python manage.py verify_audit_chain: check the whole hash chain; exit 1 naming the first
-event that fails."""
+"""python manage.py verify_audit_chain: seal what is pending, check the whole hash chain, record
+the verification; exit 1 listing what was found."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.services import audit_chain_verify
+from audit.services import audit_verification_request, audit_verification_run
+from notifyadmin.core.actor import Actor
 
 
 class Command(BaseCommand):
-    help = "Verify the audit trail's hash chain and name the first event that fails."
+    help = "Verify the audit trail's hash chain, record the verification and list any problem found."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = audit_chain_verify()
-        event = result.first_failure
-        if event is not None:
-            raise CommandError(
-                f"Audit chain broken at event {event.sequence} (id {event.id}, {event.action}, "
-                f"{event.occurred_at.isoformat()}): {result.problem}. {result.checked} events read."
+        actor = Actor.system(name="verify_audit_chain command")
+        verification = audit_verification_run(verification=audit_verification_request(actor=actor), actor=actor)
+        if verification.findings:
+            lines = "\n".join(f"- {finding['message']}" for finding in verification.findings)
+            raise CommandError(f"Audit chain verification found problems ({verification.checked} seals read):\n{lines}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Audit chain intact: {verification.checked} events verified, "
+                f"head {verification.head_position} {verification.head_hash}."
             )
-        self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {result.checked} events verified."))
+        )

@@ -12,6 +12,7 @@ audit; the backend then returns None, so nobody is signed in.
 """
 
 import logging
+import re
 from dataclasses import dataclass
 
 import requests
@@ -50,6 +51,28 @@ def cis2_setting(attr: str, *default: object) -> object:
     if default:
         return getattr(settings, attr, default[0])
     return getattr(settings, attr)
+
+
+def _log_request_failure(error: requests.RequestException) -> None:
+    """Log why a request to CIS2 failed: the exception type, and for a refused request its HTTP
+    status and OAuth error code (RFC 6749 5.2), never a token, code or identifier."""
+    response = error.response
+    if response is None:
+        logger.warning("CIS2 request failed during sign-in: %s", type(error).__name__)
+        return
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    code = body.get("error") if isinstance(body, dict) else None
+    # An OAuth error code is a short ASCII word; anything else is not repeated into the log.
+    error_code = code if isinstance(code, str) and re.fullmatch(r"[a-z_]{1,40}", code) else "none"
+    logger.warning(
+        "CIS2 refused a request during sign-in: HTTP %s, OAuth error %s",
+        response.status_code,
+        error_code,
+        extra={"http_status": response.status_code, "oauth_error": error_code},
+    )
 
 
 @dataclass
@@ -93,7 +116,7 @@ class Cis2AuthenticationBackend(OIDCAuthenticationBackend):
     OIDC_RP_SIGN_ALGO = "RS512"
     OIDC_RP_IDP_SIGN_KEY = None
 
-    def authenticate(self, request, **kwargs):  # type: ignore[no-untyped-def]
+    def authenticate(self, request, **kwargs):
         if request is None or not provider.cis2_enabled() or "code" not in request.GET:
             return None  # not a CIS2 callback (for example local password sign-in)
         try:
@@ -106,7 +129,7 @@ class Cis2AuthenticationBackend(OIDCAuthenticationBackend):
                 "provider_unavailable", "NHS Care Identity (CIS2) could not be reached. Try again later.", status=502
             )
         except requests.RequestException as error:
-            logger.warning("CIS2 request failed during sign-in: %s", type(error).__name__)
+            _log_request_failure(error)
             reason = "token_request_refused" if isinstance(error, requests.HTTPError) else "provider_unavailable"
             request.cis2_refusal = Cis2Refused(reason, status=400 if reason == "token_request_refused" else 502)
         except SuspiciousOperation:
@@ -151,6 +174,7 @@ class Cis2AuthenticationBackend(OIDCAuthenticationBackend):
     def get_or_create_user(self, access_token: str, id_token: str, payload: dict) -> StaffUser:
         userinfo = self.get_userinfo(access_token, id_token, payload)
         person = person_from_claims(id_token=payload, userinfo=userinfo)
+        services.stepup_person_check(request=self.request, person=person)
         user, assignment = services.person_admit(request=self.request, person=person)
         self.request.cis2_sign_in = Cis2SignIn(person=person, user=user, assignment=assignment, id_token=id_token)
         return user

@@ -5,8 +5,11 @@ from django.core.validators import RegexValidator
 
 from notifyadmin.accounts.roles import Role
 
+# Each part of a national RBAC code is a letter and digits (S8000, G8000, R8001). A part of digits
+# alone is refused: it is no CIS2 code, and could be a patient identifier (an NHS number, a
+# phone number), which may not reach the audit trail.
 role_code_validator = RegexValidator(
-    r"^[A-Za-z0-9]{1,20}(:[A-Za-z0-9]{1,20}){0,4}$",
+    r"^[A-Za-z][0-9]{1,10}(:[A-Za-z][0-9]{1,10}){0,4}$",
     "Enter a CIS2 role code in the form S8000:G8000:R8001",
 )
 activity_code_validator = RegexValidator(

@@ -65,19 +65,28 @@ def endpoint(name: str) -> str:
     return provider_metadata().get(name) or ""
 
 
-def _jwks_fetch(refresh: bool) -> dict:
+def _jwks_fetch(*, refresh: bool) -> tuple[dict, bool]:
+    """The issuer's key set and whether it was fetched just now.
+
+    The cached set is used for CIS2_JWKS_CACHE_SECONDS, then fetched again. `refresh` asks for
+    a fetch before that (an unknown kid, or a signature that did not verify: the provider may
+    have rotated or replaced a key), but not more often than CIS2_JWKS_MIN_REFRESH_SECONDS, so
+    that tokens with made-up kids or forged signatures cannot make us fetch again and again."""
     uri = endpoint("jwks_uri")
     with _lock:
         cached = _jwks.get(uri)
-        recently = cached and time.monotonic() - cached.fetched_at < settings.CIS2_JWKS_MIN_REFRESH_SECONDS
-        if cached and (not refresh or recently):
-            return cached.value  # an unknown kid may not make us fetch again and again
+        if cached is not None:
+            age = time.monotonic() - cached.fetched_at
+            if refresh and age < settings.CIS2_JWKS_MIN_REFRESH_SECONDS:
+                return cached.value, False
+            if not refresh and age < settings.CIS2_JWKS_CACHE_SECONDS:
+                return cached.value, False
     document = _get_json(uri)
     if not isinstance(document.get("keys"), list):
         raise ProviderError("JWKS has no keys list")
     with _lock:
         _jwks[uri] = _Cached(document, time.monotonic())
-    return document
+    return document, True
 
 
 def _candidates(keys: list, kid: str | None, alg: str) -> list[dict]:
@@ -94,18 +103,33 @@ def _candidates(keys: list, kid: str | None, alg: str) -> list[dict]:
     return [jwk for jwk in usable if jwk.get("kid") == kid]
 
 
+def _key_from(document: dict, kid: str | None, alg: str) -> jwt.PyJWK | None:
+    found = _candidates(document.get("keys", []), kid, alg)
+    if not found:
+        return None
+    try:
+        return jwt.PyJWK(found[0], algorithm=alg)
+    except jwt.PyJWTError:
+        return None
+
+
 def signing_key(kid: str | None, alg: str) -> jwt.PyJWK | None:
     """The issuer's key with this `kid` (or its only key, when the token names none); the JWKS
     is fetched again once when the kid is unknown (the provider may have rotated its keys).
     None when it still is not there."""
-    for refresh in (False, True):
-        found = _candidates(_jwks_fetch(refresh).get("keys", []), kid, alg)
-        if found:
-            try:
-                return jwt.PyJWK(found[0], algorithm=alg)
-            except jwt.PyJWTError:
-                return None
-    return None
+    document, fetched = _jwks_fetch(refresh=False)
+    key = _key_from(document, kid, alg)
+    if key is None and not fetched:
+        key = _key_from(_jwks_fetch(refresh=True)[0], kid, alg)
+    return key
+
+
+def signing_key_refetched(kid: str | None, alg: str) -> jwt.PyJWK | None:
+    """After a signature failed to verify: the key for `kid` from a freshly fetched JWKS (a
+    provider may replace a key under the same kid), or None when no fetch is allowed yet
+    (CIS2_JWKS_MIN_REFRESH_SECONDS) or the key is gone."""
+    document, fetched = _jwks_fetch(refresh=True)
+    return _key_from(document, kid, alg) if fetched else None
 
 
 def caches_clear() -> None:

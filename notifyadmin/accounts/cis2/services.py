@@ -26,7 +26,11 @@ from notifyadmin.accounts.models import (
 from notifyadmin.accounts.roles import Role
 from notifyadmin.accounts.selectors import organisation_get_by_ods
 from notifyadmin.accounts.services import organisation_ensure, role_assign, session_sign_in
-from notifyadmin.accounts.session_keys import CIS2_ROLE_SESSION_KEY, SIGN_IN_SESSION_KEY
+from notifyadmin.accounts.session_keys import (
+    CIS2_ROLE_SESSION_KEY,
+    CIS2_STEPUP_PENDING_SESSION_KEY,
+    SIGN_IN_SESSION_KEY,
+)
 from notifyadmin.core.actor import Actor, ActorKind
 from notifyadmin.core.correlation import get_correlation_id
 
@@ -44,6 +48,44 @@ class Cis2NoAccess(Cis2Refused):
     def __init__(self, person: Cis2Person, reason: str = NO_ACCESS_REASON) -> None:
         super().__init__(reason, "You do not have access to notifyadmin.", status=403)
         self.person = person
+
+
+STEPUP_SOMEONE_ELSE_MESSAGE = (
+    "You confirmed your identity as someone else at NHS Care Identity (CIS2), so we could not "
+    "confirm it is still you. You are still signed in as yourself and nothing was changed. "
+    "To continue, confirm your identity again with your own smartcard or sign-in method."
+)
+
+
+class Cis2StepUpAsSomeoneElse(Cis2Refused):
+    """A signed-in person was sent to CIS2 to confirm their identity (step-up) and came back
+    authenticated as a different person: not a forged callback, and not a new sign-in."""
+
+    def __init__(self, person: Cis2Person) -> None:
+        super().__init__("stepup_different_person", STEPUP_SOMEONE_ELSE_MESSAGE, status=403)
+        self.person = person
+
+
+def stepup_person_check(*, request: HttpRequest, person: Cis2Person) -> None:
+    """During a step-up, refuse (Cis2StepUpAsSomeoneElse) an authentication as anyone but the
+    signed-in member of staff, before anything about that other person is written."""
+    if not request.session.get(CIS2_STEPUP_PENDING_SESSION_KEY) or not request.user.is_authenticated:
+        return
+    if cast(StaffUser, request.user).cis2_uid != person.uid:
+        raise Cis2StepUpAsSomeoneElse(person)
+
+
+def stepup_as_someone_else_record(*, request: HttpRequest, person: Cis2Person) -> None:
+    """Audit a step-up completed at CIS2 as another person, as the signed-in member of staff,
+    naming the other person by their CIS2 user id only."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor_of(request),
+            action="auth.stepup.different_person",
+            target_type="staff_user",
+            target_id=str(request.user.pk),
+            details={"method": "cis2", "confirmed_as_cis2_uid": person.uid},
+        )
 
 
 def _sign_in_actor(
@@ -201,11 +243,14 @@ def _session_store(session_key: str) -> SessionBase:
 
 
 def backchannel_logout(*, request: HttpRequest, claims: dict) -> int:
-    """End every Django session of the CIS2 session `sid` and of the person `sub`. Refuses
+    """End the sessions a logout token names (OpenID Connect Back-Channel Logout 1.0, 2.7):
+    with a `sid`, only the Django sessions of that CIS2 session (and of `sub` too, when the
+    token names both); without a `sid`, every session of the person `sub`. Refuses
     (Cis2Refused) a token whose jti was used before; returns how many sessions ended."""
     sid, sub = claims.get("sid") or "", claims.get("sub") or ""
-    # Every session of that person (sub) and of that CIS2 session (sid), as the issue asks.
-    match = (Q(sid=sid) if sid else Q()) | (Q(sub=sub) if sub else Q())
+    match = Q(sid=sid) if sid else Q(sub=sub)
+    if sid and sub:
+        match &= Q(sub=sub)
     sessions = Cis2Session.objects.select_related("user").filter(match)
     try:
         with transaction.atomic():

@@ -48,6 +48,10 @@ def _header(token: str) -> dict:
 
 
 def _decode(token: str, *, require: list[str], verify_exp: bool = True) -> dict:
+    """Verify the token's signature and registered claims. A signature that does not verify
+    with the cached key is tried once more with a freshly fetched key set (rate-limited, see
+    provider.signing_key_refetched): a key replaced under the same kid must not lock everyone
+    out until a restart."""
     header = _header(token)
     try:
         key = provider.signing_key(header.get("kid"), header["alg"])
@@ -55,6 +59,21 @@ def _decode(token: str, *, require: list[str], verify_exp: bool = True) -> dict:
         raise Cis2Refused("provider_unavailable", status=502) from error
     if key is None:
         raise Cis2Refused("unknown_kid")
+    try:
+        return _verified_claims(token, key, header=header, require=require, verify_exp=verify_exp)
+    except Cis2Refused as refusal:
+        if refusal.reason != "bad_signature":
+            raise
+        try:
+            fresh_key = provider.signing_key_refetched(header.get("kid"), header["alg"])
+        except provider.ProviderError:
+            fresh_key = None
+        if fresh_key is None:
+            raise
+        return _verified_claims(token, fresh_key, header=header, require=require, verify_exp=verify_exp)
+
+
+def _verified_claims(token: str, key: jwt.PyJWK, *, header: dict, require: list[str], verify_exp: bool) -> dict:
     try:
         return jwt.decode(
             token,

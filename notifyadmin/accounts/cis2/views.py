@@ -21,11 +21,11 @@ from notifyadmin.accounts.access import public, signed_in
 from notifyadmin.accounts.cis2 import provider, services
 from notifyadmin.accounts.cis2.backend import Cis2SignIn, cis2_setting
 from notifyadmin.accounts.cis2.tokens import Cis2Refused, logout_token_verify
-from notifyadmin.accounts.session_keys import CIS2_ROLE_SESSION_KEY
+from notifyadmin.accounts.session_keys import CIS2_ROLE_SESSION_KEY, CIS2_STEPUP_PENDING_SESSION_KEY
 
 logger = logging.getLogger(__name__)
 
-STEPUP_PENDING_SESSION_KEY = "cis2_stepup_pending"
+STEPUP_PENDING_SESSION_KEY = CIS2_STEPUP_PENDING_SESSION_KEY
 
 UNAVAILABLE = Cis2Refused(
     "provider_unavailable", "NHS Care Identity (CIS2) could not be reached. Try again in a few minutes.", status=502
@@ -33,6 +33,14 @@ UNAVAILABLE = Cis2Refused(
 
 
 def refusal_page(request: HttpRequest, refusal: Cis2Refused) -> HttpResponse:
+    if isinstance(refusal, services.Cis2StepUpAsSomeoneElse):
+        next_url = request.session.get("oidc_login_next") or "/"
+        context = {
+            "message": refusal.message,
+            "stepup_url": f"{reverse('oidc_stepup')}?{urlencode({'next': next_url})}",
+            "correlation_id": getattr(request, "correlation_id", ""),
+        }
+        return render(request, "accounts/cis2_stepup_someone_else.jinja", context, status=refusal.status)
     if isinstance(refusal, services.Cis2NoAccess):
         role = refusal.person.role
         context = {
@@ -91,6 +99,17 @@ class Cis2AuthenticationRequestView(OIDCAuthenticationRequestView):
         return params
 
 
+def authorization_response_issuer_problem(request: HttpRequest) -> str | None:
+    """RFC 9207 (mix-up defence): an authorization response's `iss` must be our issuer. When the
+    provider advertises `authorization_response_iss_parameter_supported`, it must be present;
+    otherwise it is checked only when present. Returns the refusal reason, or None."""
+    iss = request.GET.get("iss")
+    metadata = provider.provider_metadata()
+    if iss is None:
+        return "issuer_missing" if metadata.get("authorization_response_iss_parameter_supported") is True else None
+    return None if iss.rstrip("/") == str(metadata["issuer"]).rstrip("/") else "issuer_mismatch"
+
+
 class Cis2CallbackView(OIDCAuthenticationCallbackView):
     """CIS2 sends the browser back here with `code` and `state` (or `error`)."""
 
@@ -99,6 +118,13 @@ class Cis2CallbackView(OIDCAuthenticationCallbackView):
     def get(self, request: HttpRequest) -> HttpResponse:
         if not provider.cis2_enabled():
             raise Http404
+        try:
+            issuer_problem = authorization_response_issuer_problem(request)
+        except provider.ProviderError:
+            logger.warning("CIS2 discovery failed")
+            return self._refuse(UNAVAILABLE)
+        if issuer_problem:
+            return self._refuse(Cis2Refused(issuer_problem))
         if not request.GET.get("error"):
             state = request.GET.get("state")
             if not state or not request.GET.get("code"):
@@ -110,7 +136,10 @@ class Cis2CallbackView(OIDCAuthenticationCallbackView):
         return super().get(request)
 
     def _refuse(self, refusal: Cis2Refused) -> HttpResponse:
-        if not isinstance(refusal, services.Cis2NoAccess):  # that one is audited where it is decided
+        self.request.session.pop(STEPUP_PENDING_SESSION_KEY, None)
+        if isinstance(refusal, services.Cis2StepUpAsSomeoneElse):
+            services.stepup_as_someone_else_record(request=self.request, person=refusal.person)
+        elif not isinstance(refusal, services.Cis2NoAccess):  # that one is audited where it is decided
             services.sign_in_refusal_record(request=self.request, reason=refusal.reason)
         return refusal_page(self.request, refusal)
 
@@ -125,7 +154,7 @@ class Cis2CallbackView(OIDCAuthenticationCallbackView):
 
     def login_success(self) -> HttpResponse:
         request = self.request
-        sign_in: Cis2SignIn = request.cis2_sign_in  # type: ignore[attr-defined]
+        sign_in: Cis2SignIn = request.cis2_sign_in
         next_url = self.success_url
         stepup = request.session.pop(STEPUP_PENDING_SESSION_KEY, False)
         same_session = (

@@ -83,6 +83,14 @@ class KeyStore:
             self._write_manifest()
             return kid
 
+    def replace_keeping_kid(self) -> str:
+        """Test hook: a new signing key published under the active kid, as a provider that
+        reuses kids might do. Kept in memory only (kids on disk are thumbprints), so a restart
+        returns to the key on disk. Returns the kid."""
+        with self._lock:
+            self._keys[self._active_kid] = rsa_key_generate()
+            return self._active_kid
+
     def _load_or_create(self) -> None:
         self.key_dir.mkdir(parents=True, exist_ok=True)
         manifest_path = self.key_dir / MANIFEST

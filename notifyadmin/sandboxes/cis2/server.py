@@ -145,6 +145,10 @@ class StandIn:
     def rotate_keys(self) -> str:
         return self.provider.keys.rotate()
 
+    def replace_key_keeping_kid(self) -> str:
+        """A new signing key under the same kid (keys.KeyStore.replace_keeping_kid)."""
+        return self.provider.keys.replace_keeping_kid()
+
     def sessions(self) -> list[Session]:
         return self.provider.store.sessions()
 

@@ -24,6 +24,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -101,7 +102,7 @@ def _apply_verdicts(prepared: Prepared, result: DispatchResult) -> None:
 
 def _record_batches(prepared: Prepared, result: DispatchResult) -> list[tuple[OutboundBatch, list[OutboundMessage]]]:
     """Cut ready messages into batches per (organisation, routing plan) and record them."""
-    groups: dict[tuple[object, str], list[OutboundMessage]] = defaultdict(list)
+    groups: dict[tuple[Any, str], list[OutboundMessage]] = defaultdict(list)
     planned: dict[str, list[str]] = {}
     for message, outbound, channels in prepared.ready:
         groups[(message.organisation_id, str(message.routing_plan_id))].append(outbound)
@@ -109,9 +110,9 @@ def _record_batches(prepared: Prepared, result: DispatchResult) -> list[tuple[Ou
     recorded: list[tuple[OutboundBatch, list[OutboundMessage]]] = []
     too_large: list[str] = []
     with transaction.atomic():
-        for (organisation_id, routing_plan_id), outbound in groups.items():
+        for (organisation_id, routing_plan_id), members in groups.items():
             for item in batch_split(
-                routing_plan_id=routing_plan_id, messages=outbound, batch_reference=_new_batch_reference
+                routing_plan_id=routing_plan_id, messages=members, batch_reference=_new_batch_reference
             ):
                 if isinstance(item, MessageTooLarge):
                     too_large.append(item.message_reference)
@@ -122,8 +123,8 @@ def _record_batches(prepared: Prepared, result: DispatchResult) -> list[tuple[Ou
                     routing_plan_id=routing_plan_id,
                     message_count=len(item.batch.messages),
                 )
-                members = [m.message_reference for m in item.batch.messages]
-                Message.objects.filter(id__in=members).update(batch_id=batch.id)
+                references = [m.message_reference for m in item.batch.messages]
+                Message.objects.filter(id__in=references).update(batch_id=batch.id)
                 recorded.append((batch, list(item.batch.messages)))
         for _batch, members_outbound in recorded:
             for outbound_message in members_outbound:
@@ -184,16 +185,11 @@ def batch_send(
     except errors.ProviderRejected as error:
         limits.circuit_record(PROVIDER, ok=True)
         _rejected(batch, ids, error, result)
-    except errors.RetryableProviderError as error:
-        limits.circuit_record(PROVIDER, ok=False)
-        if error.may_have_been_accepted:
-            _unknown(batch, ids, error, result)
-        else:
-            _retry_later(batch, ids, error, result)
     except errors.ProviderError as error:
-        # Authentication or routing plan configuration: an operator must act; nothing was sent.
+        # Retryable (429, 425, 5xx, timeouts, dropped connections) or needing an operator
+        # (authentication, routing plan configuration): the batch is sent again as it was.
         limits.circuit_record(PROVIDER, ok=False)
-        _retry_later(batch, ids, error, result)
+        _retry_identically(batch, ids, error, result)
     else:
         limits.circuit_record(PROVIDER, ok=True)
         _accepted(batch, ids, dict(accepted.message_ids), result)
@@ -241,40 +237,25 @@ def _rejected(batch: OutboundBatch, ids: list[str], error: errors.ProviderReject
             result.retrying += len(innocent)
 
 
-def _retry_later(batch: OutboundBatch, ids: list[str], error: errors.ProviderError, result: DispatchResult) -> None:
-    """Nothing was accepted: back to the queue with backoff, or failed after the last attempt."""
-    attempts = dict(Message.objects.filter(id__in=ids).values_list("id", "attempt"))
-    exhausted = [ref for ref in ids if attempts.get(uuid.UUID(ref), 0) >= settings.DISPATCH_MAX_ATTEMPTS]
-    again = [ref for ref in ids if ref not in set(exhausted)]
+def _retry_identically(
+    batch: OutboundBatch, ids: list[str], error: errors.ProviderError, result: DispatchResult
+) -> None:
+    """Keep the batch whole (its reference and its messages) and send it again as it was after
+    exponential backoff with full jitter, never sooner than Retry-After. It is never re-packed:
+    if an earlier attempt reached NHS Notify (a timeout, a dropped connection, a 425 while the
+    first is still processing), the retry's 422 says it was accepted, and nothing is accepted
+    twice. After DISPATCH_MAX_ATTEMPTS attempts its messages fail (technical failure)."""
+    attempts = batch.attempts + 1
     with transaction.atomic():
-        OutboundBatch.objects.filter(id=batch.id).update(
-            status=OutboundBatch.Status.REJECTED, last_error=error.summary[:300]
-        )
-        Message.objects.filter(id__in=ids).update(batch=None)
-        if exhausted:
+        if attempts >= settings.DISPATCH_MAX_ATTEMPTS:
+            OutboundBatch.objects.filter(id=batch.id).update(
+                status=OutboundBatch.Status.REJECTED, last_error=error.summary[:300]
+            )
             result.failed += len(
-                transition_bulk(ids=exhausted, transition="fail", reason="technical_failure", detail=error.summary)
+                transition_bulk(ids=ids, transition="fail", reason="technical_failure", detail=error.summary)
             )
-        if again:
-            max_attempt = max(attempts.values(), default=1)
-            until = timezone.now() + backoff(max_attempt, retry_after=error.retry_after)
-            result.retrying += len(
-                transition_bulk(
-                    ids=again,
-                    transition="requeue",
-                    reason=DeferReason.RETRY,
-                    detail=error.summary,
-                    set_fields={"send_after": until, "lease_expires_at": None, "claimed_by": ""},
-                )
-            )
-
-
-def _unknown(batch: OutboundBatch, ids: list[str], error: errors.ProviderError, result: DispatchResult) -> None:
-    """The provider may have accepted it: keep the batch and its messages together, and retry
-    the identical request later (batches_retry_due)."""
-    delay = backoff(batch.attempts + 1, retry_after=error.retry_after)
-    next_attempt = timezone.now() + delay
-    with transaction.atomic():
+            return
+        next_attempt = timezone.now() + backoff(attempts, retry_after=error.retry_after)
         OutboundBatch.objects.filter(id=batch.id).update(
             status=OutboundBatch.Status.UNKNOWN, next_attempt_at=next_attempt, last_error=error.summary[:300]
         )
@@ -282,4 +263,7 @@ def _unknown(batch: OutboundBatch, ids: list[str], error: errors.ProviderError, 
         Message.objects.filter(id__in=ids).update(
             lease_expires_at=next_attempt + dt.timedelta(seconds=settings.DISPATCH_LEASE_SECONDS)
         )
-    result.unknown += len(ids)
+    if error.may_have_been_accepted:
+        result.unknown += len(ids)
+    else:
+        result.retrying += len(ids)

@@ -6,7 +6,8 @@ For each message, in this order (the first that applies decides):
 3. outside its template's send window → deferred to the next opening;
 4. the contact decision (preferences: category × channel, critical rule, non-essential switch,
    channel order, usable contact points) leaves no channel → not sent, with its reason;
-5. outside production, a recipient not in the catalogue of safe test recipients → not sent;
+5. outside production, a recipient whose NHS number is not in the range reserved for testing
+   (the catalogue of safe test recipients lives there) → not sent;
 6. the version renders for every planned channel with the stored personalisation, else not
    sent (invalid personalisation).
 What remains is ready to send, with its payload built for the routing plan.
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from notifyadmin.core.safe_recipients import is_safe_nhs_number
+from notifyadmin.core.safe_recipients import is_reserved_test_nhs_number
 from notifyadmin.sending import seams
 from notifyadmin.sending.kill_switches import stopped_by_kill_switch
 from notifyadmin.sending.models import Message
@@ -65,7 +66,7 @@ def prepare(messages: Sequence[Message], *, now: dt.datetime) -> Prepared:
         if not decision.channels:
             prepared.refuse(message, decision.reason_code, decision.detail)
             continue
-        if not production and not is_safe_nhs_number(message.patient.nhs_number):
+        if not production and not is_reserved_test_nhs_number(message.patient.nhs_number):
             prepared.refuse(message, NotSentReason.NOT_A_TEST_RECIPIENT)
             continue
         try:

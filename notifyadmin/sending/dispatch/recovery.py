@@ -11,13 +11,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from notifyadmin.sending import seams
-from notifyadmin.sending.dispatch.engine import DispatchResult, batch_send
+from notifyadmin.sending.dispatch import limits
+from notifyadmin.sending.dispatch.engine import PROVIDER, DispatchResult, batch_send
 from notifyadmin.sending.dispatch.store import transition_bulk
 from notifyadmin.sending.models import Message, OutboundBatch
 from notifyadmin.sending.providers.base import MessageProvider, OutboundMessage
@@ -37,13 +39,15 @@ def _claim_batches(limit: int) -> list[OutboundBatch]:
         batches = list(due[:limit])
         # Push the next attempt out while this worker holds them, so another worker skips them.
         OutboundBatch.objects.filter(id__in=[b.id for b in batches]).update(
-            next_attempt_at=now + timezone.timedelta(minutes=5)
+            next_attempt_at=now + dt.timedelta(minutes=5)
         )
     return batches
 
 
 def batches_retry_due(*, provider: MessageProvider, limit: int = 20) -> DispatchResult:
     result = DispatchResult()
+    if limits.circuit_is_open(PROVIDER):
+        return result
     for batch in _claim_batches(limit):
         members = list(
             Message.objects.filter(batch=batch, status=MessageStatus.SENDING)
@@ -88,7 +92,7 @@ def leases_reap(*, limit: int = 5000) -> int:
                 status=OutboundBatch.Status.UNKNOWN, next_attempt_at=now
             )
             Message.objects.filter(batch_id__in=batch_ids, status=MessageStatus.SENDING).update(
-                lease_expires_at=now + timezone.timedelta(minutes=10)
+                lease_expires_at=now + dt.timedelta(minutes=10)
             )
     if expired:
         logger.warning("reaped expired leases", extra={"requeued": len(moved), "batches_to_retry": len(batch_ids)})

@@ -135,9 +135,9 @@ def _pg_transition(
         )
         SELECT id::text, from_status FROM moved
     """  # noqa: S608
-    head = [ids, sources, values]
-    status_params = [target, reason, detail[:300], now]
-    event_params = [now, target, channel, channel_status, supplier_status, reason, detail[:300]]
+    head: list[Any] = [ids, sources, values]
+    status_params: list[Any] = [target, reason, detail[:300], now]
+    event_params: list[Any] = [now, target, channel, channel_status, supplier_status, reason, detail[:300]]
     with connection.cursor() as cursor:
         cursor.execute(sql, head + status_params + params + event_params)
         return [Moved(id=row[0], from_status=row[1]) for row in cursor.fetchall()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from templates_app.content.limits import Channel
+from notifyadmin.core.channels import Channel
 from templates_app.content.lint import (
     RULES,
     ChannelContent,

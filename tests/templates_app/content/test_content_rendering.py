@@ -193,3 +193,41 @@ def test_render_and_placeholders_refuse_invalid_syntax() -> None:
     assert raised.value.problems == [SyntaxProblem(1, PLACEHOLDER_ONLY + "a dot (attribute access).")]
     with pytest.raises(TemplateSyntaxProblem):
         placeholders_used("{% for x in y %}{% endfor %}")
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (
+            "{%if x%}" * 5_000,
+            "Conditions are nested more than 10 deep. Close some with {% endif %} or write the text more simply.",
+        ),
+        (
+            "{% if x %}" * 5_000 + "{% endif %}" * 5_000,
+            "The text is 105,000 characters long. A template can hold at most 100,000 characters.",
+        ),
+        (
+            "{{" * 10_000,
+            "Brackets are nested more than 10 deep. A placeholder holds only a field name, like {{ name }}.",
+        ),
+        (
+            "{{ (((((((((((x))))))))))) }}",
+            "Brackets are nested more than 10 deep. A placeholder holds only a field name, like {{ name }}.",
+        ),
+    ],
+    ids=["5000-nested-ifs", "too-long", "10000-braces", "11-brackets"],
+)
+def test_content_too_deep_or_long_to_parse_is_refused_before_parsing(source, message):
+    # Given content that would exhaust the parser's recursion; when it is checked, rendered or
+    # its placeholders read, then it is refused with one plain problem, never a RecursionError
+    assert check_template(source) == [SyntaxProblem(1, message)]
+    with pytest.raises(TemplateSyntaxProblem, match=r"^Line 1: "):
+        placeholders_used(source)
+    with pytest.raises(TemplateSyntaxProblem):
+        render(source, {"x": "1"})
+
+
+def test_ten_levels_of_conditions_are_allowed():
+    source = "{% if x %}" * 10 + "deep" + "{% endif %}" * 10
+    assert check_template(source) == []
+    assert render(source, {"x": "yes"}) == "deep"

@@ -237,7 +237,8 @@ def test_validate_values_checks_real_personalisation() -> None:
     # Then each is named
     assert [error.message for error in errors] == [
         "Field 1 (first_name): no value was given.",
-        "Field 2 (appointment_date): the value 'tomorrow' is not a date in the form YYYY-MM-DD, like 2026-03-03.",
+        # The value itself is never repeated: real personalisation may identify a patient.
+        "Field 2 (appointment_date): the value is not a date in the form YYYY-MM-DD, like 2026-03-03.",
         "'nhs_number' is not a field of this template.",
     ]
     assert validate_values(fields, {"first_name": "Sam", "appointment_date": "2026-03-03"}) == []

@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 class Command(BaseCommand):
     help = "Generate notifyadmin's CIS2 client key (if missing) and the CIS2 stand-in's clients file."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="where notifyadmin runs")
 
     def handle(self, *args: object, **options: object) -> None:
@@ -53,7 +53,11 @@ class Command(BaseCommand):
             "token_endpoint_auth_method": "private_key_jwt",
             "public_key_path": str(public.resolve()),
             "backchannel_logout_uri": f"{base_url}/oidc/backchannel-logout/",
-            "post_logout_redirect_uris": [f"{base_url}/", f"{base_url}/accounts/sign-in/"],
+            "post_logout_redirect_uris": [
+                f"{base_url}/",
+                f"{base_url}/accounts/sign-in/",
+                f"{base_url}/accounts/signed-out/",
+            ],
         }
         clients_file = var / "cis2-standin-clients.json"
         clients_file.write_text(json.dumps({"clients": [client]}, indent=2) + "\n", encoding="utf-8")

@@ -55,7 +55,7 @@ def authorize_start(provider: Provider, request: Request) -> Response:
     try:
         pending_values = _validated(query)
     except _Refusal as refusal:
-        return _refuse(redirect_uri, state, refusal)
+        return _refuse(redirect_uri, state, refusal, issuer=provider.issuer)
 
     prompt = set(query.get("prompt", "").split())
     max_age = pending_values.pop("max_age")
@@ -76,6 +76,7 @@ def authorize_start(provider: Provider, request: Request) -> Response:
             redirect_uri,
             state,
             _Refusal("login_required", "There is no current sign-in to reuse."),
+            issuer=provider.issuer,
         )
     page = pages.identity_picker(
         action=provider.endpoint("authorization"),
@@ -101,6 +102,7 @@ def authorize_choose(provider: Provider, request: Request) -> Response:
             pending.redirect_uri,
             pending.state,
             _Refusal("access_denied", "The person cancelled sign-in."),
+            issuer=provider.issuer,
         )
     identity = identity_get(form.get("uid", ""))
     if identity is None:
@@ -177,14 +179,17 @@ def _validated(query: dict[str, str]) -> dict:
 def _code_redirect(provider: Provider, pending: PendingAuthorization, session: Session) -> Response:
     provider.store.pending_finish(pending.request_id)
     code = provider.store.code_issue(pending=pending, session=session)
-    return redirect_response(url_with_params(pending.redirect_uri, {"code": code.code, "state": pending.state}))
+    # RFC 9207: the authorization response names its issuer (advertised in discovery).
+    params: dict[str, str | None] = {"code": code.code, "state": pending.state, "iss": provider.issuer}
+    return redirect_response(url_with_params(pending.redirect_uri, params))
 
 
-def _refuse(redirect_uri: str, state: str, refusal: _Refusal) -> Response:
+def _refuse(redirect_uri: str, state: str, refusal: _Refusal, *, issuer: str) -> Response:
     params = {
         "error": refusal.error,
         "error_description": refusal.description,
         "state": state or None,
+        "iss": issuer,
     }
     return redirect_response(url_with_params(redirect_uri, params))
 

@@ -78,6 +78,7 @@ def configuration(provider: Provider, request: Request) -> Response:
             "backchannel_logout_supported": True,
             "backchannel_logout_session_supported": True,
             "frontchannel_logout_supported": False,
+            "authorization_response_iss_parameter_supported": True,
         }
     )
 

@@ -8,6 +8,7 @@ POST /_testing/next-id-token        JSON mutation for the next ID token issued
 POST /_testing/next-userinfo        JSON mutation for the next userinfo answer
 POST /_testing/backchannel-logout   JSON {"sid": ..., "mutations": [...]} -> deliveries
 POST /_testing/rotate-keys          new signing key; the old one stays in the JWKS
+POST /_testing/replace-key          new signing key under the same kid (the old one is gone)
 GET  /_testing/sessions             live sessions as JSON
 GET  /_testing/deliveries           back-channel logouts sent, with the client's answers
 POST /_testing/reset                drop queued mutations
@@ -120,6 +121,10 @@ def rotate_keys(provider: Provider, request: Request) -> Response:
     return json_response({"active_kid": provider.keys.rotate()})
 
 
+def replace_key(provider: Provider, request: Request) -> Response:
+    return json_response({"active_kid": provider.keys.replace_keeping_kid()})
+
+
 def sessions_json(provider: Provider, request: Request) -> Response:
     return json_response({"sessions": [session_summary(s) for s in provider.store.sessions()]})
 
@@ -142,6 +147,7 @@ ROUTES = {
     "/_testing/next-userinfo": {"POST": _queue("userinfo", USERINFO_MUTATIONS)},
     "/_testing/backchannel-logout": {"POST": backchannel_logout},
     "/_testing/rotate-keys": {"POST": rotate_keys},
+    "/_testing/replace-key": {"POST": replace_key},
     "/_testing/sessions": {"GET": sessions_json},
     "/_testing/deliveries": {"GET": deliveries_json},
     "/_testing/reset": {"POST": reset},

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+
+
+class IntegrationsConfig(AppConfig):
+    name = "notifyadmin.integrations"
+    label = "integrations"
+    verbose_name = "Client-system integrations"
+
+    def ready(self) -> None:
+        from audit.actions import register_actions
+        from notifyadmin.accounts.roles import Permission
+        from notifyadmin.core.registry import HOME_CARDS, HomeCard
+
+        # Imported for its drf-spectacular extension (the bearer-key security scheme).
+        from notifyadmin.integrations import authentication  # noqa: F401
+        from notifyadmin.integrations.audit_actions import ACTIONS
+
+        register_actions(ACTIONS)
+        HOME_CARDS.register(
+            "api-clients",
+            HomeCard(
+                "API clients",
+                "Create client systems' API keys, rotate or revoke them, and choose what each system may do.",
+                "integrations:client-list",
+                Permission.API_CLIENT_MANAGE,
+            ),
+        )
