@@ -122,6 +122,20 @@ def _api_key() -> str:
     return str(apps.get_model("integrations.ApiKey").objects.filter(client_id=_api_client()).order_by("pk").first().pk)
 
 
+def _kill_switch() -> str:
+    switch = apps.get_model("sending.KillSwitch").objects.filter(cleared_at__isnull=True).order_by("pk").first()
+    if switch is None:
+        from django.utils import timezone
+
+        from notifyadmin.core.actor import Actor
+        from notifyadmin.sending.kill_switches import kill_switch_set
+
+        assignment = apps.get_model("accounts.RoleAssignment").objects.filter(role=Role.OPERATIONS).first()
+        actor = Actor.staff(user=assignment.user, role=Role.OPERATIONS, organisation=assignment.organisation)
+        switch = kill_switch_set(actor=actor, reason="Hostile suite", authenticated_at=timezone.now())
+    return str(switch.pk)
+
+
 EXAMPLES: dict[str, Callable[[], str]] = {
     "template_id": _template_of_version,
     "version_id": _version_of_template,
@@ -131,6 +145,7 @@ EXAMPLES: dict[str, Callable[[], str]] = {
     "verification_id": _verification,
     "client_id": _api_client,
     "key_id": _api_key,
+    "switch_id": _kill_switch,
 }
 
 

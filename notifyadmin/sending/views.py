@@ -87,8 +87,6 @@ def kill_switch_clear(request: HttpRequest, switch_id: Any) -> HttpResponse:
         KillSwitch.objects.filter(id=switch_id, organisation=actor.acting_organisation, cleared_at__isnull=True)
         .select_related("template", "set_by")
         .first()
-        if _is_uuid(switch_id)
-        else None
     )
     if switch is None:
         raise NotFound("That kill switch is not active in your organisation.")
@@ -107,13 +105,3 @@ def kill_switch_clear(request: HttpRequest, switch_id: Any) -> HttpResponse:
             messages.success(request, "Sending has started again. Messages due from now on will be sent.")
             return redirect("sending:kill-switch-list")
     return render_form_page(request, "sending/kill_switch_clear.jinja", {"form": form, "switch": switch})
-
-
-def _is_uuid(value: Any) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
