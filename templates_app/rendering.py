@@ -139,10 +139,11 @@ def personalisation_errors(*, version: TemplateVersion, values: Any) -> dict[str
 
 
 def version_render(
-    *, version: TemplateVersion, channel: str, language: str, values: Mapping[str, str]
+    *, version: TemplateVersion, channel: str, language: str, values: Mapping[str, str], html: bool = True
 ) -> RenderedMessage:
     """Render `version` for `channel` in `language` (falling back to English) with `values`,
-    after checking them against the version's personalisation schema."""
+    after checking them against the version's personalisation schema. `html=False` skips the
+    HTML form (the dispatcher sends NHS Notify the Markdown, which it renders itself)."""
     if channel not in Channel.values:
         raise ContentMissing("There is no such channel.")
     errors = personalisation_errors(version=version, values=values)
@@ -163,7 +164,7 @@ def version_render(
         requested_language=language,
         subject=subject,
         body=body,
-        html=to_html(body) if channel in HTML_CHANNELS else None,
+        html=to_html(body) if html and channel in HTML_CHANNELS else None,
         sms=sms_info(body) if channel == Channel.SMS else None,
     )
 

@@ -62,7 +62,11 @@ def payload_for(message: Message, channels: Sequence[str]) -> dict[str, str]:
     for channel in channels:
         try:
             rendered = version_render(
-                version=message.template_version, channel=channel, language=message.language, values=values
+                version=message.template_version,
+                channel=channel,
+                language=message.language,
+                values=values,
+                html=False,
             )
         except PersonalisationInvalid as error:
             raise RenderRefused(str(error)) from error

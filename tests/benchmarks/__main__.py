@@ -20,10 +20,11 @@ def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        from tests.benchmarks import audit_bench, nhs_notify_sandbox
+        from tests.benchmarks import audit_bench, nhs_notify_sandbox, sending_bench
 
         audit_bench.run()
         nhs_notify_sandbox.run(audit_bench.figure)
+        sending_bench.run(audit_bench.figure)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -43,6 +43,35 @@ from notifyadmin.sending.status import DeferReason, NotSentReason
 logger = logging.getLogger("notifyadmin.sending.dispatch")
 
 PROVIDER = "nhs_notify"
+# What a pass reads of each message and its template, version and patient: nothing more.
+_DISPATCH_FIELDS = (
+    "id",
+    "organisation_id",
+    "template_id",
+    "template_version_id",
+    "patient_id",
+    "category",
+    "language",
+    "personalisation",
+    "routing_plan_id",
+    "channels",
+    "status",
+    "template__published_version_id",
+    "template__send_window_start",
+    "template__send_window_end",
+    "template__send_any_time",
+    "template_version__id",
+    "template_version__status",
+    "template_version__content_hash",
+    "template_version__personalisation_schema",
+    "template_version__lock_version",
+    "template_version__organisation_id",
+    "patient__nhs_number",
+    "patient__organisation_id",
+    "patient__channel_order",
+    "patient__no_non_essential",
+    "patient__language",
+)
 
 
 @dataclass
@@ -75,14 +104,19 @@ def dispatch_once(*, provider: MessageProvider, worker: str, limit: int | None =
     if not ids:
         return result
     messages = list(
-        Message.objects.filter(id__in=ids).select_related("template", "template_version", "patient").order_by("id")
+        Message.objects.filter(id__in=ids)
+        .select_related("template", "template_version", "patient")
+        .only(*_DISPATCH_FIELDS)
+        .order_by("id")
     )
     now = timezone.now()
     prepared = prepare(messages, now=now)
     _apply_verdicts(prepared, result)
     batches = _record_batches(prepared, result)
+    owners = {str(message.id): message for message, _, _ in prepared.ready}
     for batch, outbound in batches:
-        _send(provider=provider, batch=batch, outbound=outbound, result=result)
+        members = [owners[m.message_reference] for m in outbound]
+        _send(provider=provider, batch=batch, outbound=outbound, members=members, result=result)
     return result
 
 
@@ -126,10 +160,11 @@ def _record_batches(prepared: Prepared, result: DispatchResult) -> list[tuple[Ou
                 references = [m.message_reference for m in item.batch.messages]
                 Message.objects.filter(id__in=references).update(batch_id=batch.id)
                 recorded.append((batch, list(item.batch.messages)))
-        for _batch, members_outbound in recorded:
-            for outbound_message in members_outbound:
-                channels = planned[outbound_message.message_reference]
-                Message.objects.filter(id=outbound_message.message_reference).update(planned_channels=channels)
+        by_plan: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        for reference, channels in planned.items():
+            by_plan[tuple(channels)].append(reference)
+        for channels_key, references in by_plan.items():
+            Message.objects.filter(id__in=references).update(planned_channels=list(channels_key))
         if too_large:
             result.not_sent += len(
                 transition_bulk(
@@ -148,11 +183,14 @@ def _new_batch_reference(_index: int) -> str:
 
 
 def _send(
-    *, provider: MessageProvider, batch: OutboundBatch, outbound: Sequence[OutboundMessage], result: DispatchResult
+    *,
+    provider: MessageProvider,
+    batch: OutboundBatch,
+    outbound: Sequence[OutboundMessage],
+    members: Sequence[Message],
+    result: DispatchResult,
 ) -> None:
-    ids = [m.message_reference for m in outbound]
-    # The last moment to stop: a kill switch set after the claim still holds.
-    members = list(Message.objects.filter(id__in=ids).only("id", "organisation_id", "template_id"))
+    # The last moment to stop: a kill switch set after the claim still holds (one query).
     stopped = {str(m.id) for m in stopped_by_kill_switch(members)}
     if stopped:
         result.not_sent += len(transition_bulk(ids=stopped, transition="not_send", reason=NotSentReason.KILL_SWITCH))
