@@ -9,100 +9,18 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from notifyadmin.accounts.roles import Role
-from notifyadmin.core.actor import Actor
 from notifyadmin.sandboxes.nhs_notify import SandboxConfig, Timings, start_sandbox
 from notifyadmin.sending.dispatch.engine import dispatch_once
 from notifyadmin.sending.dispatch.recovery import batches_retry_due, leases_reap
-from notifyadmin.sending.models import Message, MessageSource
+from notifyadmin.sending.models import Message
 from notifyadmin.sending.providers.nhs_notify import NhsNotifyProvider, Timeouts
-from notifyadmin.sending.services import MessageRequest, messages_create
 from notifyadmin.sending.status import TERMINAL_STATUSES, MessageStatus
-from preferences.models import ContactPoint
 from preferences.nhs_number import synthetic_nhs_number
-from templates_app import services as template_services
-from templates_app.models import TemplateVersion
-from tests.preferences.factories import add_contact, make_patient
-from tests.templates_app.conftest import contents
+
+from .conftest import create_manual, patients_with_contacts
 
 KEY, APP = "e2e-callback-key", "e2e-application"
 FREE_TEXT_NHSAPP = "00000000-0000-0000-0000-000000000001"
-
-
-@pytest.fixture
-def published(make_staff, organisation):
-    """A template published through the real workflow, sent on the free-text NHS App plan."""
-    people = {
-        role: Actor.staff(user=make_staff(role), role=role, organisation=organisation)
-        for role in (Role.CONTENT_DESIGNER, Role.CLINICAL_SAFETY_OFFICER)
-    }
-    designer, cso = people[Role.CONTENT_DESIGNER], people[Role.CLINICAL_SAFETY_OFFICER]
-    reviewer = Actor.staff(
-        user=make_staff(Role.CONTENT_DESIGNER), role=Role.CONTENT_DESIGNER, organisation=organisation
-    )
-    template = template_services.template_create(
-        actor=designer,
-        name="Appointment reminder",
-        purpose="appointments",
-        sensitivity="urgent",
-        is_critical=True,
-        send_any_time=True,
-        send_window_start=None,
-        send_window_end=None,
-        routing_plan_id=FREE_TEXT_NHSAPP,
-        channels=["nhsapp", "sms"],
-    )
-    version = template.versions.get()
-    schema = [
-        {
-            "name": "appointment_date",
-            "type": "date",
-            "max_length": 10,
-            "personal_data": "low",
-            "sample_value": "2026-12-01",
-        }
-    ]
-    template_services.version_draft_save(
-        actor=designer,
-        version=version,
-        lock_version=version.lock_version,
-        channels=["nhsapp", "sms"],
-        schema=schema,
-        contents=contents(),
-    )
-    version = template_services.version_submit(actor=designer, version=version)
-    version = template_services.version_content_approve(
-        actor=reviewer, version=version, content_hash=version.content_hash
-    )
-    version = template_services.version_sign_off(
-        actor=cso,
-        version=version,
-        content_hash=version.content_hash,
-        declaration_confirmed=True,
-        hazards="HAZ-001",
-        authenticated_at=timezone.now(),
-    )
-    template_services.version_publish(actor=designer, version=version)
-    return TemplateVersion.objects.select_related("template").get(pk=version.pk)
-
-
-def _patients(organisation, numbers):
-    patients = []
-    for number in numbers:
-        patient = make_patient(organisation=organisation, nhs_number=number)
-        add_contact(patient, ContactPoint.Kind.NHSAPP, "enabled")
-        add_contact(patient, ContactPoint.Kind.MOBILE, "07400 000001")
-        patients.append(patient)
-    return patients
-
-
-def _create(published, patients, make_staff, organisation):
-    desk = Actor.staff(user=make_staff(Role.SERVICE_DESK), role=Role.SERVICE_DESK, organisation=organisation)
-    requests = [
-        MessageRequest(patient=p, version=published, personalisation={"appointment_date": "2026-12-01"})
-        for p in patients
-    ]
-    return messages_create(actor=desk, requests=requests, source=MessageSource.MANUAL, reason="Corrected letter")
 
 
 def _provider(sandbox, read_timeout=5.0):
@@ -118,14 +36,14 @@ def test_a_message_reaches_read_through_the_sandbox_and_its_signed_receipts(
     live_server, published, make_staff, organisation
 ):
     # Given a patient who reads NHS App messages, and the sandbox calling this app back
-    (patient,) = _patients(organisation, ["9990548609"])
+    (patient,) = patients_with_contacts(organisation, ["9990548609"])
     sandbox = start_sandbox(
         SandboxConfig(timings=Timings(step=0), callback_url=live_server.url, callback_api_key=KEY, application_id=APP),
         environ={},
     )
     try:
         with override_settings(NOTIFY_CALLBACK_API_KEY=KEY, NOTIFY_APPLICATION_ID=APP, DISPATCH_NUDGE_ENABLED=False):
-            (message,) = _create(published, [patient], make_staff, organisation)
+            (message,) = create_manual(published, [patient], make_staff, organisation)
             # When the dispatcher runs
             result = dispatch_once(provider=_provider(sandbox), worker="e2e")
             assert result.accepted == 1
@@ -151,8 +69,8 @@ def test_a_message_reaches_read_through_the_sandbox_and_its_signed_receipts(
 @pytest.mark.django_db(transaction=True)
 def test_a_retry_storm_accepts_every_message_exactly_once(published, make_staff, organisation):
     # Given 60 messages and a sandbox answering 429, 5xx, timeouts and accepted-then-dropped
-    patients = _patients(organisation, [synthetic_nhs_number(seed * 7919) for seed in range(60)])
-    messages = _create(published, patients, make_staff, organisation)
+    patients = patients_with_contacts(organisation, [synthetic_nhs_number(seed * 7919) for seed in range(60)])
+    messages = create_manual(published, patients, make_staff, organisation)
     sandbox = start_sandbox(SandboxConfig(timings=Timings(step=0)), environ={})
     sandbox.faults(
         rate_429=0.2,

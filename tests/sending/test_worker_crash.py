@@ -19,7 +19,7 @@ from notifyadmin.sending.status import MessageStatus
 from preferences.nhs_number import synthetic_nhs_number
 from tests.services import missing_service
 
-from .test_with_sandbox import _create, _patients, published  # noqa: F401 (fixture)
+from .conftest import create_manual, patients_with_contacts
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
@@ -61,7 +61,7 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_everything_exactly_once(
     require_postgresql,
     published,
     make_staff,
-    organisation,  # noqa: F811
+    organisation,
 ):
     broker = os.environ.get("CELERY_BROKER_URL", "")
     if not broker.startswith("redis://"):
@@ -71,8 +71,8 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_everything_exactly_once(
 
     app.conf.broker_url = broker
     # Given 20 queued messages, and a sandbox that accepts the batch, then holds its answer back
-    patients = _patients(organisation, [synthetic_nhs_number(9000 + seed * 7919) for seed in range(20)])
-    messages = _create(published, patients, make_staff, organisation)
+    patients = patients_with_contacts(organisation, [synthetic_nhs_number(9000 + seed * 7919) for seed in range(20)])
+    messages = create_manual(published, patients, make_staff, organisation)
     sandbox = start_sandbox(SandboxConfig(timings=Timings(step=3600)), environ={})
     sandbox.faults(rate_timeout=1.0, timeout_seconds=4.0, seed=1)
     db = connection.settings_dict

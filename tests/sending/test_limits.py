@@ -1,0 +1,73 @@
+"""The shared rate limit and circuit breaker."""
+
+import os
+import threading
+import time
+
+import pytest
+from django.test import override_settings
+
+from notifyadmin.sending.dispatch import limits
+from notifyadmin.sending.models import ProviderState, RateBucket
+from tests.services import missing_service
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_redis_client():
+    limits._redis.cache_clear()
+    yield
+    limits._redis.cache_clear()
+
+
+def test_the_database_bucket_lets_a_burst_through_then_paces(settings):
+    settings.CELERY_BROKER_URL = "memory://"
+    with override_settings(DISPATCH_RATE_PER_SECOND=2, DISPATCH_RATE_BURST=3):
+        waits = [limits.rate_limit_wait(organisation_id="org-db", provider="p") for _ in range(4)]
+    assert waits[:3] == [0.0, 0.0, 0.0]
+    assert 0.2 <= waits[3] <= 0.5  # one token at 2 a second, less what refilled meanwhile
+
+
+@pytest.mark.redis
+def test_the_redis_bucket_is_shared_by_every_worker(settings):
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if not broker.startswith("redis://"):
+        missing_service("Redis (set CELERY_BROKER_URL=redis://...)")
+    settings.CELERY_BROKER_URL = broker
+    key = f"org-redis-{time.time_ns()}"
+    slept: list[float] = []
+    with override_settings(DISPATCH_RATE_PER_SECOND=50, DISPATCH_RATE_BURST=5):
+        started = time.monotonic()
+        threads = [
+            threading.Thread(target=lambda: slept.append(limits.rate_limit_wait(organisation_id=key, provider="p")))
+            for _ in range(15)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - started
+    # 15 takes from a bucket of 5 refilled at 50 a second: at least 10 / 50 = 0.2 s in all
+    assert elapsed >= 0.18
+    assert any(s > 0 for s in slept)
+    # The bucket was Redis's, not the database's
+    assert not RateBucket.objects.filter(key=f"p:{key}").exists()
+
+
+def test_the_breaker_opens_after_consecutive_failures_and_closes_on_success():
+    with override_settings(CIRCUIT_FAILURE_THRESHOLD=3, CIRCUIT_COOL_OFF_SECONDS=60):
+        for _ in range(2):
+            limits.circuit_record("nhs_notify", ok=False)
+        assert limits.circuit_is_open("nhs_notify") is False
+        limits.circuit_record("nhs_notify", ok=False)
+        assert limits.circuit_is_open("nhs_notify") is True
+        limits.circuit_record("nhs_notify", ok=True)
+        assert limits.circuit_is_open("nhs_notify") is False
+        assert ProviderState.objects.get(provider="nhs_notify").consecutive_failures == 0
+
+
+def test_after_the_cool_off_one_probe_may_go():
+    with override_settings(CIRCUIT_FAILURE_THRESHOLD=1, CIRCUIT_COOL_OFF_SECONDS=0):
+        limits.circuit_record("nhs_notify", ok=False)
+        assert limits.circuit_is_open("nhs_notify") is False
