@@ -36,7 +36,8 @@ MESSAGE_WORKFLOW = Workflow(
     [
         _t("queue", "Queue", {S.CREATED, S.DEFERRED}, S.QUEUED),
         _t("defer", "Defer to the send window", {S.CREATED, S.QUEUED, S.SENDING}, S.DEFERRED),
-        _t("claim", "Claim for sending", {S.QUEUED}, S.SENDING),
+        # A deferred message is claimed once its send-after time (the window's opening) has come.
+        _t("claim", "Claim for sending", {S.QUEUED, S.DEFERRED}, S.SENDING),
         _t("requeue", "Hand back for another attempt", {S.SENDING}, S.QUEUED),
         _t("accept", "Accepted by NHS Notify", {S.SENDING}, S.ACCEPTED),
         _t("deliver", "Delivered", {S.SENDING, S.ACCEPTED}, S.DELIVERED),
