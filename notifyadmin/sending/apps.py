@@ -14,13 +14,16 @@ class SendingConfig(AppConfig):
             NAVIGATION,
             QUEUES,
             SCHEDULES,
+            SEEDERS,
             HomeCard,
             NavItem,
             Queue,
             Schedule,
+            Seeder,
         )
         from notifyadmin.sending import queues, tasks
         from notifyadmin.sending.audit_actions import ACTIONS
+        from notifyadmin.sending.demo import seed
 
         register_actions(ACTIONS)
         QUEUES.register(queues.DISPATCH, Queue(queues.DISPATCH, "Moving messages from the outbox to NHS Notify"))
@@ -46,3 +49,4 @@ class SendingConfig(AppConfig):
         SCHEDULES.register(
             "sending-purge", Schedule("Purge personalisation past retention", tasks.PURGE, minute="30", hour="3")
         )
+        SEEDERS.register("sending", Seeder(seed), order=50)

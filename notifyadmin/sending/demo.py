@@ -1,0 +1,80 @@
+"""Demo message history for `make run`: for the first demo patients, messages of the published
+demo templates that went every way a message can go (read, delivered, failed, not sent because
+the patient opted out, waiting for the send window), each with its timeline, attributed to the
+demo service desk member. Created through `messages_create`; the later statuses are moved with
+the same bulk transitions the dispatcher and the receipts use. Safe to run twice: a patient who
+already has messages is left alone. Nothing is sent to NHS Notify from here."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from notifyadmin.accounts.roles import Role
+from notifyadmin.core.actor import Actor
+from notifyadmin.core.demo import DemoContext
+from notifyadmin.sending.dispatch.store import transition_bulk
+from notifyadmin.sending.models import Message, MessageEvent, MessageSource
+from notifyadmin.sending.services import MessageRequest, messages_create
+from notifyadmin.sending.status import NotSentReason
+from preferences.models import Patient
+from templates_app.models import MessageTemplate
+from templates_app.rendering import sample_values_of
+
+# (transitions after creation, with the receipt's channel and supplier status)
+STORIES: list[list[tuple[str, str, str, str]]] = [
+    [
+        ("claim", "", "", ""),
+        ("accept", "", "", ""),
+        ("deliver", "nhsapp", "delivered", "delivered"),
+        ("read", "nhsapp", "delivered", "read"),
+    ],
+    [("claim", "", "", ""), ("accept", "", "", ""), ("deliver", "sms", "delivered", "delivered")],
+    [("claim", "", "", ""), ("accept", "", "", ""), ("fail", "email", "failed", "permanent_failure")],
+    [("not_send", "", "", NotSentReason.OPTED_OUT)],
+]
+
+
+def seed(context: DemoContext) -> None:
+    desk_user = context.people.get("servicedesk")
+    if desk_user is None:
+        return
+    actor = Actor.staff(user=desk_user, role=Role.SERVICE_DESK, organisation=context.organisation)
+    templates = list(
+        MessageTemplate.objects.filter(organisation=context.organisation, published_version__isnull=False)
+        .select_related("published_version")
+        .order_by("name")
+    )
+    if not templates:
+        return
+    patients = list(Patient.objects.filter(organisation=context.organisation).order_by("family_name")[:4])
+    for index, patient in enumerate(patients):
+        if Message.objects.filter(patient=patient).exists():
+            continue
+        template = templates[index % len(templates)]
+        version = template.published_version
+        if version is None:
+            continue
+        (message,) = messages_create(
+            actor=actor,
+            requests=[MessageRequest(patient=patient, version=version, personalisation=sample_values_of(version))],
+            source=MessageSource.MANUAL,
+            reason="Demo: corrected appointment details read out on the phone",
+        )
+        at = timezone.now() - dt.timedelta(days=len(patients) - index)
+        # Back-date the message and its first events, as if it had been sent that day.
+        Message.objects.filter(id=message.id).update(created_at=at, send_after=at)
+        MessageEvent.objects.filter(message_id=message.id).update(occurred_at=at - dt.timedelta(minutes=1))
+        for step, (transition, channel, channel_status, detail) in enumerate(STORIES[index % len(STORIES)]):
+            reason = detail if transition in ("not_send", "fail") else ""
+            transition_bulk(
+                ids=[message.id],
+                transition=transition,
+                reason=reason,
+                channel=channel,
+                channel_status=channel_status,
+                supplier_status=detail if transition not in ("not_send",) else "",
+                at=at + dt.timedelta(minutes=2 * step),
+                set_fields={"notify_message_id": f"DEMO{index:023d}"} if transition == "accept" else None,
+            )
