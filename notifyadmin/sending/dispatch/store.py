@@ -30,6 +30,22 @@ SETTABLE = frozenset(
 
 
 @dataclass(frozen=True)
+class _Move:
+    """One bulk change: to which status, from which, and what it records."""
+
+    target: str
+    sources: list[str]
+    reason: str
+    detail: str
+    fields: dict[str, Any]
+    per_message: Mapping[str, Mapping[str, Any]]
+    channel: str
+    channel_status: str
+    supplier_status: str
+    now: dt.datetime
+
+
+@dataclass(frozen=True)
 class Moved:
     id: str
     from_status: str
@@ -61,48 +77,27 @@ def transition_bulk(
     if unknown:
         raise ValueError(f"transition_bulk cannot set {sorted(unknown)}")
     now = at or timezone.now()
-    if connection.vendor == "postgresql":
-        return _pg_transition(
-            id_list,
-            target,
-            sources,
-            reason,
-            detail,
-            fields,
-            per_message or {},
-            channel,
-            channel_status,
-            supplier_status,
-            now,
-        )
-    return _generic_transition(
-        id_list,
-        target,
-        sources,
-        reason,
-        detail,
-        fields,
-        per_message or {},
-        channel,
-        channel_status,
-        supplier_status,
-        now,
+    move = _Move(
+        target=target,
+        sources=sources,
+        reason=reason,
+        detail=detail,
+        fields=fields,
+        per_message=per_message or {},
+        channel=channel,
+        channel_status=channel_status,
+        supplier_status=supplier_status,
+        now=now,
     )
+    if connection.vendor == "postgresql":
+        return _pg_transition(id_list, move)
+    return _generic_transition(id_list, move)
 
 
-def _pg_transition(
-    ids: list[str],
-    target: str,
-    sources: list[str],
-    reason: str,
-    detail: str,
-    fields: dict[str, Any],
-    per_message: Mapping[str, Mapping[str, Any]],
-    channel: str,
-    channel_status: str,
-    supplier_status: str,
-    now: dt.datetime,
-) -> list[Moved]:
+def _pg_transition(ids: list[str], move: _Move) -> list[Moved]:
+    target, sources, reason, detail = move.target, move.sources, move.reason, move.detail
+    fields, per_message, now = move.fields, move.per_message, move.now
+    channel, channel_status, supplier_status = move.channel, move.channel_status, move.supplier_status
     per_keys = sorted({key for values in per_message.values() for key in values})
     assignments = ["status = %s", "status_reason = %s", "status_detail = %s", "status_changed_at = %s"]
     params: list[Any] = []
@@ -154,19 +149,10 @@ _PG_TYPES = {
 }
 
 
-def _generic_transition(
-    ids: list[str],
-    target: str,
-    sources: list[str],
-    reason: str,
-    detail: str,
-    fields: dict[str, Any],
-    per_message: Mapping[str, Mapping[str, Any]],
-    channel: str,
-    channel_status: str,
-    supplier_status: str,
-    now: dt.datetime,
-) -> list[Moved]:
+def _generic_transition(ids: list[str], move: _Move) -> list[Moved]:
+    target, sources, reason, detail = move.target, move.sources, move.reason, move.detail
+    fields, per_message, now = move.fields, move.per_message, move.now
+    channel, channel_status, supplier_status = move.channel, move.channel_status, move.supplier_status
     with transaction.atomic():
         rows = list(
             Message.objects.select_for_update()
