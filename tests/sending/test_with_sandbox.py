@@ -93,7 +93,7 @@ def test_a_retry_storm_accepts_every_message_exactly_once(published, make_staff,
             DISPATCH_RATE_PER_SECOND=1000,
             DISPATCH_RATE_BURST=1000,
         ):
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 120
             while time.monotonic() < deadline:
                 dispatch_once(provider=provider, worker="storm")
                 batches_retry_due(provider=provider)
@@ -115,7 +115,8 @@ def test_a_retry_storm_accepts_every_message_exactly_once(published, make_staff,
     assert sorted(m["messageReference"] for m in report["messages"]) == sorted(str(m.id) for m in messages)
     # And the storm really happened: refusals, server errors, and retries answered "already accepted"
     log = sandbox.state.store.request_report()["counts"]
-    for status in ("429", "425", "422", "201", "dropped"):
+    # (425 appears only when a retry overtakes a slow first request: timing, so not required.)
+    for status in ("429", "422", "201", "dropped"):
         assert log.get(f"POST /v1/message-batches {status}", 0) > 0, status
     assert sum(log.get(f"POST /v1/message-batches {status}", 0) for status in ("500", "502", "504")) > 0
     assert MessageStatus.ACCEPTED not in TERMINAL_STATUSES
