@@ -37,7 +37,9 @@ ROLE_HOMES: dict[Role, RoleHome] = {
         "Operations", "See whether messages are being sent, and stop sending with a kill switch when you must."
     ),
     Role.AUDITOR: RoleHome("Audit", "Read, verify and export the audit trail."),
-    Role.ADMINISTRATOR: RoleHome("Administration", "Manage organisations, staff roles and integrations."),
+    Role.ADMINISTRATOR: RoleHome(
+        "Administration", "Decide who gets which role, manage the systems that use the API, and see your organisation."
+    ),
 }
 
 
@@ -79,6 +81,11 @@ def home_panels_for(actor: Actor) -> list[dict[str, object]]:
     return panels
 
 
+# The find-a-patient form's value for "Another reason" (preferences.forms.OTHER_REASON; the core
+# does not import the preferences app, and tests/core/test_home.py posts this form to prove it).
+OTHER_REASON = "other"
+
+
 def patient_search_for(actor: Actor) -> dict[str, object] | None:
     """The find-a-patient form on the service desk's home page: it posts to the find-a-patient
     page (which validates and audits it), with the same fields and reasons."""
@@ -89,6 +96,8 @@ def patient_search_for(actor: Actor) -> dict[str, object] | None:
     except NoReverseMatch:
         return None
     return {
-        "reasons": list(settings.PATIENT_SEARCH_REASONS),
+        "reasons": [{"value": "", "text": "Select a reason"}]
+        + [{"value": reason, "text": reason} for reason in settings.PATIENT_SEARCH_REASONS]
+        + [{"value": OTHER_REASON, "text": "Another reason"}],
         "hint": settings.PATIENT_SEARCH_HINT,
     }
