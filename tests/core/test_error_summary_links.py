@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.test_hostile_forms import FormReader, routes, signed_in_client, text_of
-from tests.test_hostile_forms import demo as demo
+from tests.test_hostile_forms import demo  # noqa: F401 - the fixture (demo data seeded per test)
 
 pytestmark = pytest.mark.django_db
 
