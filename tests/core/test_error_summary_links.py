@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from notifyadmin.core.demo import seed_demo
 from tests.test_hostile_forms import FormReader, routes, signed_in_client, text_of
-from tests.test_hostile_forms import demo  # noqa: F401 - the fixture (demo data seeded per test)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,11 @@ def test_broken_links_reads_a_summary():
         '<li><a href="#id_missing">Oops</a></li></ul></div><textarea class="x" id="id_reason"></textarea>'
     )
     assert broken_links(page) == (["id_missing"], 2)
+
+
+@pytest.fixture
+def demo() -> dict:
+    return seed_demo(password="error-summary-walk").people  # type: ignore[return-value]
 
 
 def test_every_error_summary_link_reaches_its_field(demo):
