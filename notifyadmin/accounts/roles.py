@@ -44,6 +44,7 @@ class Permission(StrEnum):
     MESSAGE_SEND = "message.send"
     MESSAGE_SEND_TEST = "message.send_test"
     KILL_SWITCH_MANAGE = "kill_switch.manage"
+    SEND_PIPELINE_VIEW = "send_pipeline.view"
     # Held by the system's own dispatcher and by client systems, never by a staff role.
     MESSAGE_DISPATCH = "message.dispatch"
     EVENT_SUBMIT = "event.submit"
@@ -80,6 +81,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.MESSAGE_SEND: frozenset({Role.SERVICE_DESK}),
     Permission.MESSAGE_SEND_TEST: frozenset({Role.CONTENT_DESIGNER, Role.CLINICAL_SAFETY_OFFICER}),
     Permission.KILL_SWITCH_MANAGE: frozenset({Role.OPERATIONS}),
+    Permission.SEND_PIPELINE_VIEW: frozenset({Role.OPERATIONS}),
     Permission.MESSAGE_DISPATCH: frozenset(),
     Permission.EVENT_SUBMIT: frozenset(),
     Permission.TEMPLATE_API: frozenset(),  # API clients only: see notifyadmin.integrations

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notifyadmin.accounts import stepup, views
+from notifyadmin.accounts import organisation_views, stepup, views
 from notifyadmin.accounts.cis2 import mapping_views
 
 app_name = "accounts"
@@ -16,4 +16,5 @@ urlpatterns = [
     path("role-mappings/new/", mapping_views.role_mapping_create, name="role-mapping-create"),
     path("role-mappings/<str:mapping_id>/", mapping_views.role_mapping_edit, name="role-mapping-edit"),
     path("role-mappings/<str:mapping_id>/delete/", mapping_views.role_mapping_delete, name="role-mapping-delete"),
+    path("organisation/", organisation_views.organisation_detail, name="organisation"),
 ]

@@ -15,3 +15,6 @@ class CoreConfig(AppConfig):
         NAVIGATION.register("home", NavItem("Home", "core:home", Permission.HOME_VIEW), order=0)
         QUEUES.register(queues.DEFAULT, Queue(queues.DEFAULT, "Everything without a queue of its own"))
         SEEDERS.register("schedules", Seeder(schedules_ensure_for_demo), order=10)
+        from notifyadmin.core.demo import note_demo_patients
+
+        SEEDERS.register("demo-patients-note", Seeder(note_demo_patients), order=1000)

@@ -7,6 +7,7 @@ Every seeder must be safe to run twice.
 
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.conf import settings
 
 from notifyadmin.accounts.models import Organisation, StaffUser
@@ -39,17 +40,28 @@ DEMO_PEOPLE = (
 )
 
 
+DEMO_ADMINISTRATOR = "admin"
+
+
 @dataclass
 class DemoContext:
     organisation: Organisation
     people: dict[str, StaffUser] = field(default_factory=dict)
+    # Lines seed_demo prints after the staff list (for example the demo patients' test NHS numbers).
+    notes: list[str] = field(default_factory=list)
+
+    def actor_for(self, username: str, role: Role) -> Actor:
+        """The demo person acting in one of their roles, so the demo's history names who did it."""
+        return Actor.staff(user=self.people[username], role=role, organisation=self.organisation)
 
 
 def seed_foundation(*, password: str) -> DemoContext:
     organisation = organisation_ensure(ods_code=DEMO_ODS_CODE, name=DEMO_ORGANISATION_NAME)
     context = DemoContext(organisation=organisation)
+    # Roles are given by the demo administrator, as in a real organisation; only the
+    # administrator's own role comes from the seeding system itself.
     seed_actor = Actor.system(name="seed_demo", organisation=organisation)
-    for person in DEMO_PEOPLE:
+    for person in sorted(DEMO_PEOPLE, key=lambda person: person.username != DEMO_ADMINISTRATOR):
         user, created = StaffUser.objects.get_or_create(
             username=person.username,
             defaults={
@@ -61,9 +73,14 @@ def seed_foundation(*, password: str) -> DemoContext:
         if created:
             user.set_password(password)
             user.save(update_fields=["password"])
-        for role in person.roles:
-            role_assign(user=user, organisation=organisation, role=role, actor=seed_actor)
         context.people[person.username] = user
+        actor = (
+            seed_actor
+            if person.username == DEMO_ADMINISTRATOR
+            else context.actor_for(DEMO_ADMINISTRATOR, Role.ADMINISTRATOR)
+        )
+        for role in person.roles:
+            role_assign(user=user, organisation=organisation, role=role, actor=actor)
     return context
 
 
@@ -74,3 +91,19 @@ def seed_demo(*, password: str) -> DemoContext:
     for seeder in SEEDERS:
         seeder.seed(context)
     return context
+
+
+def note_demo_patients(context: DemoContext) -> None:
+    """After every app's seeders: the demo patients' test NHS numbers, for finding them. Read by
+    model name, not imported: the core sits below the preferences app (docs: DESIGN.md)."""
+    if not apps.is_installed("preferences"):
+        return
+    patient_model = apps.get_model("preferences", "Patient")
+    patients = patient_model.objects.filter(organisation=context.organisation).order_by("nhs_number")
+    if not patients:
+        return
+    context.notes.append("Demo patients (test NHS numbers, for Find a patient):")
+    for patient in patients:
+        number = patient.nhs_number
+        spaced = f"{number[:3]} {number[3:6]} {number[6:]}"
+        context.notes.append(f"  {spaced}  {patient.given_name} {patient.family_name}")

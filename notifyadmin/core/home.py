@@ -8,10 +8,11 @@ roles it is for.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from notifyadmin.accounts.roles import Role, role_can
+from notifyadmin.accounts.roles import Permission, Role, role_can
 from notifyadmin.core.actor import Actor
 from notifyadmin.core.registry import HOME_CARDS, HOME_PANELS
 
@@ -32,9 +33,13 @@ ROLE_HOMES: dict[Role, RoleHome] = {
     Role.SERVICE_DESK: RoleHome(
         "Service desk", "Find a patient, see their messages and manage their contact preferences."
     ),
-    Role.OPERATIONS: RoleHome("Operations", "Watch delivery and control campaigns."),
+    Role.OPERATIONS: RoleHome(
+        "Operations", "See whether messages are being sent, and stop sending with a kill switch when you must."
+    ),
     Role.AUDITOR: RoleHome("Audit", "Read, verify and export the audit trail."),
-    Role.ADMINISTRATOR: RoleHome("Administration", "Manage organisations, staff roles and integrations."),
+    Role.ADMINISTRATOR: RoleHome(
+        "Administration", "Decide who gets which role, manage the systems that use the API, and see your organisation."
+    ),
 }
 
 
@@ -74,3 +79,25 @@ def home_panels_for(actor: Actor) -> list[dict[str, object]]:
             }
         )
     return panels
+
+
+# The find-a-patient form's value for "Another reason" (preferences.forms.OTHER_REASON; the core
+# does not import the preferences app, and tests/core/test_home.py posts this form to prove it).
+OTHER_REASON = "other"
+
+
+def patient_search_for(actor: Actor) -> dict[str, object] | None:
+    """The find-a-patient form on the service desk's home page: it posts to the find-a-patient
+    page (which validates and audits it), with the same fields and reasons."""
+    if not actor.can(Permission.PATIENT_FIND):
+        return None
+    try:
+        reverse("preferences:patient-find")
+    except NoReverseMatch:
+        return None
+    return {
+        "reasons": [{"value": "", "text": "Select a reason"}]
+        + [{"value": reason, "text": reason} for reason in settings.PATIENT_SEARCH_REASONS]
+        + [{"value": OTHER_REASON, "text": "Another reason"}],
+        "hint": settings.PATIENT_SEARCH_HINT,
+    }

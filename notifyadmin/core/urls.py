@@ -6,4 +6,6 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("help/", views.help_page, name="help"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
 ]

@@ -6,20 +6,39 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from notifyadmin.accounts.access import public, requires
 from notifyadmin.accounts.actors import actor_of
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.health import readiness
-from notifyadmin.core.home import ROLE_HOMES, home_cards_for, home_panels_for
+from notifyadmin.core.home import ROLE_HOMES, home_cards_for, home_panels_for, patient_search_for
 
 
 @requires(Permission.HOME_VIEW)
 def home(request: HttpRequest) -> HttpResponse:
     role_home = ROLE_HOMES[request.active_role]  # type: ignore[attr-defined]
-    context = {"home": role_home, "panels": home_panels_for(actor_of(request)), "cards": home_cards_for(request)}
+    actor = actor_of(request)
+    context = {
+        "home": role_home,
+        "panels": home_panels_for(actor),
+        "cards": home_cards_for(request),
+        "patient_search": patient_search_for(actor),
+    }
     return render(request, "core/home.jinja", context)
+
+
+@public("help: how to use the service and get help, readable before signing in")
+@require_GET
+def help_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/help.jinja", {"roles": list(ROLE_HOMES.values())})
+
+
+@public("the accessibility statement every public sector service publishes")
+@require_GET
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.jinja")
 
 
 @public("liveness probe: says only that the process answers")

@@ -25,3 +25,21 @@ class IntegrationsConfig(AppConfig):
                 Permission.API_CLIENT_MANAGE,
             ),
         )
+        from notifyadmin.accounts.roles import Role
+        from notifyadmin.core.registry import HOME_PANELS, HomePanel
+        from notifyadmin.integrations.home import api_client_items
+
+        HOME_PANELS.register(
+            "integrations-api-clients",
+            HomePanel(
+                heading="API clients",
+                permission=Permission.API_CLIENT_MANAGE,
+                roles=frozenset({Role.ADMINISTRATOR}),
+                items=api_client_items,
+                empty="No other system can use notifyadmin's API yet. Add an API client for each system that "
+                "should, and give it a key.",
+                action_text="Add an API client",
+                action_url_name="integrations:client-create",
+            ),
+            order=65,
+        )

@@ -41,6 +41,24 @@ class SendingConfig(AppConfig):
                 Permission.KILL_SWITCH_MANAGE,
             ),
         )
+        from notifyadmin.core.registry import HOME_PANELS, HomePanel
+        from notifyadmin.sending.operations import operations_home_items
+
+        NAVIGATION.register(
+            "operations", NavItem("Sending", "sending:operations", Permission.SEND_PIPELINE_VIEW), order=29
+        )
+        HOME_PANELS.register(
+            "sending-operations",
+            HomePanel(
+                heading="Sending today",
+                permission=Permission.SEND_PIPELINE_VIEW,
+                items=operations_home_items,
+                empty="Everything is running as usual: no kill switch is on, the circuit breaker is closed and "
+                "no message is waiting in the queue. Anything stopped or stuck will appear here.",
+                action_text="See the state of sending",
+                action_url_name="sending:operations",
+            ),
+        )
         SCHEDULES.register("sending-dispatch", Schedule("Dispatch due messages", tasks.DISPATCH, every_seconds=10))
         SCHEDULES.register(
             "sending-recover", Schedule("Recover expired leases and unknown batches", tasks.RECOVER, every_seconds=30)

@@ -354,3 +354,8 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "notifyadmin.core.schema.problem_responses_hook",
 ]
+
+# The hint under the find-a-patient search box (local settings name a demo patient).
+PATIENT_SEARCH_HINT = env.str(
+    "PATIENT_SEARCH_HINT", default="For example, 943 476 5919. For your safety this is cleared if there is a problem."
+)

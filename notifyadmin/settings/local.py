@@ -5,7 +5,12 @@ from notifyadmin.settings.base import NOTIFY_ENVIRONMENT, env, environment_check
 
 environment_check(NOTIFY_ENVIRONMENT, expected="local")
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off by default, so `make run` shows the product's own 404 and 500 pages; DJANGO_DEBUG=1 turns
+# Django's debug pages on. Whitenoise serves static files straight from the finders (no
+# collectstatic needed locally), with or without DEBUG.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 # A fixed development key is acceptable only here: production has no default (production.py).
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="local-development-only-not-a-secret")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
@@ -26,3 +31,10 @@ CIS2_CREATE_UNKNOWN_ORGANISATIONS = env.bool("CIS2_CREATE_UNKNOWN_ORGANISATIONS"
 
 # NHS Notify: the local sandbox (notifyadmin.sandboxes.nhs_notify), no authentication.
 NOTIFY_API_BASE_URL = env.str("NOTIFY_API_BASE_URL", default="http://127.0.0.1:8002")
+
+# The find-a-patient hint names a demo patient (seed_demo prints them all).
+PATIENT_SEARCH_HINT = env.str(
+    "PATIENT_SEARCH_HINT",
+    default="For example, 999 000 0018 (Margaret Holloway, a demo patient). "
+    "For your safety this is cleared if there is a problem.",
+)

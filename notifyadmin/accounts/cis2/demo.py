@@ -2,8 +2,7 @@
 
 from notifyadmin.accounts.models import Cis2RoleMapping
 from notifyadmin.accounts.roles import Role
-from notifyadmin.core.actor import Actor
-from notifyadmin.core.demo import DemoContext
+from notifyadmin.core.demo import DEMO_ADMINISTRATOR, DemoContext
 
 
 def seed(context: DemoContext) -> None:
@@ -12,7 +11,8 @@ def seed(context: DemoContext) -> None:
 
     pairs = [(code, role) for code, role in SUGGESTED_ROLE_MAPPING.items()]
     pairs += [(code, role) for code, roles in SUGGESTED_COMBINED_ROLE_MAPPING.items() for role in roles]
-    seed_actor = Actor.system(name="seed_demo", organisation=context.organisation)
+    # Made by the demo administrator, so the audit trail shows who set the mappings up.
+    seed_actor = context.actor_for(DEMO_ADMINISTRATOR, Role.ADMINISTRATOR)
     for role_code, app_role in pairs:
         exists = Cis2RoleMapping.objects.filter(
             organisation=context.organisation, role_code=role_code, activity_code="", app_role=app_role

@@ -26,6 +26,8 @@ class Command(BaseCommand):
         for person in DEMO_PEOPLE:
             roles = ", ".join(role.label for role in person.roles)
             self.stdout.write(f"  {person.username:<12} {person.first_name} {person.last_name}: {roles}")
+        for note in context.notes:
+            self.stdout.write(note)
         self.stdout.write(
             "Sign in at http://127.0.0.1:8000/accounts/sign-in/ with the password in DEMO_PASSWORD "
             f"(default: {DEFAULT_DEMO_PASSWORD})."
