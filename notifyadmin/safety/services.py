@@ -147,9 +147,14 @@ def mitigation_refusal(hazard: Hazard) -> str:
     if not hazard.controls:
         return f"{hazard.id} has no controls in the log: add controls and their tests to its YAML file first"
     if untested:
+        which = (
+            f"control {untested[0]} is planned or names no test"
+            if len(untested) == 1
+            else f"controls {', '.join(untested)} are planned or name no test"
+        )
         return (
-            f"{hazard.id} cannot be marked mitigated or closed: control {', '.join(untested)} is planned or "
-            "names no test. Implement and test every control first, or record it as accepted"
+            f"{hazard.id} cannot be marked mitigated or closed: {which}. "
+            "Implement and test every control first, or record it as accepted"
         )
     return ""
 
