@@ -3,7 +3,6 @@
 import html
 import re
 import time
-
 from urllib.parse import urlencode
 
 import pytest
