@@ -200,3 +200,22 @@ def test_a_cso_raises_a_hazard_on_the_page(client_for, cso):
 
 def test_an_unknown_hazard_page_is_not_found(client_for):
     assert client_for(Role.AUDITOR).get(reverse("safety:hazard", kwargs={"hazard_id": "HAZ-999"})).status_code == 404
+
+
+def test_make_safety_case_renders_the_app_records(as_cso, tmp_path, capsys):
+    from notifyadmin.safety.__main__ import main
+
+    hazard_status_change(actor=as_cso, hazard_id="HAZ-002", status="accepted", reason="Risk agreed by the board")
+    hazard_raise(actor=as_cso, raised=RAISED)
+    assert main(["render", "--out", str(tmp_path), "--no-pdf", "--results", str(tmp_path / "none.json")]) == 0
+    assert "With the app's records: 1 hazards with a status set in the app, 1 raised." in capsys.readouterr().out
+    text = text_of((tmp_path / "safety-case.html").read_text(encoding="utf-8"))
+    assert "Helen Marsh (in the app): status accepted. Risk agreed by the board" in text
+    assert "APP-001: Clinic moved" in text
+
+
+def test_make_safety_case_without_app_records_says_so(tmp_path, capsys):
+    from notifyadmin.safety.__main__ import main
+
+    assert main(["render", "--out", str(tmp_path), "--no-pdf", "--no-app-records"]) == 0
+    assert "Statuses recorded in the app not shown: --no-app-records." in capsys.readouterr().out
