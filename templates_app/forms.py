@@ -159,4 +159,6 @@ class SignOffForm(forms.Form):
 
     def __init__(self, *args: Any, hazard_choices: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["hazards"].choices = list(hazard_choices)
+        hazards = self.fields["hazards"]
+        assert isinstance(hazards, forms.MultipleChoiceField)  # noqa: S101 - declared just above
+        hazards.choices = list(hazard_choices)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -25,6 +26,9 @@ from notifyadmin.core.actor import Actor
 from notifyadmin.core.errors import InvalidInput, NotFound
 from notifyadmin.safety.hazard_log import Hazard, HazardStatus, hazard_log_load
 from notifyadmin.safety.models import HazardAppStatus, HazardStatusChange, RaisedHazard, SignOffHazard
+
+if TYPE_CHECKING:
+    from templates_app.models import VersionReview
 
 RAISED_PREFIX = "APP-"
 TITLE_MAX = 300
@@ -77,7 +81,7 @@ def _next_number() -> int:
     return (latest.number if latest else 0) + 1
 
 
-def _raise(*, actor: Actor, raised: RaisedHazardInput, review: object | None) -> RaisedHazard:
+def _raise(*, actor: Actor, raised: RaisedHazardInput, review: VersionReview | None) -> RaisedHazard:
     hazard = RaisedHazard.objects.create(
         number=_next_number(),
         title=raised.title.strip(),
@@ -92,7 +96,7 @@ def _raise(*, actor: Actor, raised: RaisedHazardInput, review: object | None) ->
         action="safety.hazard.raised",
         target_type="hazard",
         target_id=hazard.reference,
-        details={"title": hazard.title, "review_id": str(getattr(review, "pk", "") or "")},
+        details={"title": hazard.title, "review_id": str(review.pk) if review else ""},
     )
     return hazard
 
@@ -100,7 +104,7 @@ def _raise(*, actor: Actor, raised: RaisedHazardInput, review: object | None) ->
 def signoff_hazards_record(
     *,
     actor: Actor,
-    review: object,
+    review: VersionReview,
     hazard_ids: Sequence[str],
     log: dict[str, Hazard],
     raised: RaisedHazardInput | None = None,
@@ -116,7 +120,7 @@ def signoff_hazards_record(
         actor=actor,
         action="safety.hazards.considered",
         target_type="version_review",
-        target_id=str(getattr(review, "pk", "")),
+        target_id=str(review.pk),
         details={"hazard_ids": [row.hazard_id for row in rows]},
     )
     if raised is not None and not raised.empty:
