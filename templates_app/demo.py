@@ -207,7 +207,7 @@ def _advance(
             version=version,
             content_hash=version.content_hash,
             declaration_confirmed=True,
-            hazards="HAZ-003 (wrong appointment details), HAZ-011 (message delay)",
+            hazard_ids=("HAZ-003", "HAZ-011"),
             authenticated_at=timezone.now(),
         )
     if reached >= ORDER.index(VersionStatus.PUBLISHED):

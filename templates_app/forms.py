@@ -143,7 +143,22 @@ class SignOffForm(forms.Form):
         error_messages={"required": "Choose a decision"},
     )
     declaration = forms.BooleanField(required=False, label="I make this declaration")
-    hazards = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Hazard log references considered"
+    # Chosen from the hazard log (choices set per form); the service refuses an empty choice.
+    hazards = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Hazards you considered",
+        error_messages={"invalid_choice": "%(value)s is not in the hazard log: choose from the list"},
+    )
+    raised_title = forms.CharField(required=False, max_length=300, label="Title")
+    raised_cause = forms.CharField(required=False, max_length=4000, widget=forms.Textarea, label="Cause")
+    raised_effect = forms.CharField(
+        required=False, max_length=4000, widget=forms.Textarea, label="Effect on the patient"
     )
     comments = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Comments")
+
+    def __init__(self, *args: Any, hazard_choices: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        hazards = self.fields["hazards"]
+        assert isinstance(hazards, forms.MultipleChoiceField)  # noqa: S101 - declared just above
+        hazards.choices = list(hazard_choices)

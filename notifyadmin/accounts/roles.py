@@ -55,6 +55,7 @@ class Permission(StrEnum):
     API_CLIENT_MANAGE = "api_client.manage"
     # Clinical safety case
     SAFETY_CASE_VIEW = "safety_case.view"
+    HAZARD_MANAGE = "hazard.manage"
 
 
 _ALL = frozenset(Role)
@@ -88,6 +89,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.ROLE_MAPPING_MANAGE: frozenset({Role.ADMINISTRATOR}),
     Permission.API_CLIENT_MANAGE: frozenset({Role.ADMINISTRATOR}),
     Permission.SAFETY_CASE_VIEW: frozenset({Role.CLINICAL_SAFETY_OFFICER, Role.AUDITOR}),
+    Permission.HAZARD_MANAGE: frozenset({Role.CLINICAL_SAFETY_OFFICER}),
 }
 
 

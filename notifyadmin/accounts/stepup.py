@@ -1,15 +1,21 @@
 """Step-up authentication: "prove it is still you" before a high-risk action.
 
 API:
-- ``stepup_time(request)``: when the person last authenticated (the identity provider's
-  ``auth_time`` at sign-in, or a later re-authentication here), or None.
+- ``stepup_time(request)``: when the person last authenticated: the identity provider's
+  ``auth_time`` (CIS2), the moment they entered their password at local sign-in, or a later
+  re-authentication here; None when none is known.
 - ``stepup_is_fresh(request, *, max_age_seconds)``: whether that was recent enough.
 - ``recent_authentication_required(request, max_age_minutes)``: None when fresh, otherwise a
   redirect that sends the person to re-authenticate and back to this page.
 - ``confirm_password``: the local re-authentication page (re-enter the password).
 
-Session keys: ``auth_time`` (epoch seconds; set at sign-in, from CIS2's ``auth_time`` claim for
-CIS2 sign-in) and ``reauthenticated_at`` (epoch seconds; set after a step-up here).
+Session keys: ``auth_time`` (epoch seconds; from CIS2's ``auth_time`` claim at CIS2 sign-in),
+``signed_in_at`` (epoch seconds; set at every sign-in, and an authentication only for local
+password sign-in: a CIS2 sign-in can reuse an older CIS2 session, whose auth_time is what
+counts) and ``reauthenticated_at`` (epoch seconds; set after a step-up here).
+
+The window is one setting, STEPUP_MAX_AGE_SECONDS (docs/configuration.md): so a member of staff
+who signed in with their password a minute ago is not asked for it again.
 """
 
 import time
@@ -35,10 +41,14 @@ from notifyadmin.core.forms import error_summary_items
 AUTH_TIME_SESSION_KEY = "auth_time"
 REAUTHENTICATED_SESSION_KEY = "reauthenticated_at"
 SIGN_IN_METHOD_SESSION_KEY = "sign_in_method"
+SIGNED_IN_AT_SESSION_KEY = "signed_in_at"  # as notifyadmin.accounts.middleware sets it
 
 
 def stepup_time(request: HttpRequest) -> datetime | None:
-    stamps = [request.session.get(key) for key in (AUTH_TIME_SESSION_KEY, REAUTHENTICATED_SESSION_KEY)]
+    keys = [AUTH_TIME_SESSION_KEY, REAUTHENTICATED_SESSION_KEY]
+    if request.session.get(SIGN_IN_METHOD_SESSION_KEY) != "cis2":
+        keys.append(SIGNED_IN_AT_SESSION_KEY)  # local sign-in: the password was entered then
+    stamps = [request.session.get(key) for key in keys]
     numbers = [float(stamp) for stamp in stamps if isinstance(stamp, int | float)]
     return datetime.fromtimestamp(max(numbers), tz=UTC) if numbers else None
 

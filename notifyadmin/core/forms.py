@@ -88,7 +88,7 @@ def error_summary_items(form: forms.Form) -> list[dict[str, str]]:
     """Errors for the NHS.UK error summary, each linking to its field."""
     items = []
     for name, errors in form.errors.items():
-        anchor = "#" + (form[name].auto_id if name in form.fields else "main-content")
+        anchor = "#" + (form[name].auto_id if name in form.fields else "maincontent")  # the id NHS.UK gives <main>
         if name in form.fields and isinstance(form.fields[name], DayMonthYearField):
             anchor = f"#{form[name].auto_id}_day"
         for error in errors:

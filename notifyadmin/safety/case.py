@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from notifyadmin.safety.hazard_log import HAZARDS_DIR, REPO_ROOT, Control, Hazard, HazardStatus, hazard_log_load
 from notifyadmin.safety.matrix import RATING_MEANING, RISK_MATRIX, Severity
+from notifyadmin.safety.overlay import EMPTY_OVERLAY, AppOverlay, RaisedEntry, StatusChange
 from notifyadmin.safety.results import (
     DEFAULT_RESULTS_PATH,
     FAILED,
@@ -62,6 +63,9 @@ class HazardEntry:
     hazard: Hazard
     existing: tuple[ControlEvidence, ...]
     additional: tuple[ControlEvidence, ...]
+    # Status changes recorded in the app, oldest first; hazard.status is the latest of them.
+    app_history: tuple[StatusChange, ...] = ()
+    log_status: str = ""
 
     @property
     def failing(self) -> bool:
@@ -84,6 +88,11 @@ class SafetyCase:
     matrix_rows: tuple[tuple[str, tuple[int, ...]], ...]
     severities: tuple[str, ...]
     rating_meanings: tuple[tuple[int, str], ...]
+    raised: tuple[RaisedEntry, ...] = ()
+
+    @property
+    def open_raised(self) -> tuple[RaisedEntry, ...]:
+        return tuple(r for r in self.raised if r.status == HazardStatus.OPEN)
 
     @property
     def open_entries(self) -> tuple[HazardEntry, ...]:
@@ -146,18 +155,25 @@ def safety_case_build(
     results_path: Path = DEFAULT_RESULTS_PATH,
     intended_use_path: Path = INTENDED_USE_PATH,
     root: Path = REPO_ROOT,
+    overlay: AppOverlay = EMPTY_OVERLAY,
 ) -> SafetyCase:
-    """The safety case as it stands in the repository and the latest test results."""
+    """The safety case as it stands in the repository and the latest test results, with the
+    app's records laid over it: a hazard's status is the latest the app recorded (the YAML
+    status when it recorded none), and hazards raised in the app are listed after the log."""
     hazards = hazard_log_load(directory=hazards_dir)
     results: dict[str, object] = dict(recorded_results(results_path))
-    entries = tuple(
-        HazardEntry(
-            hazard=hazard,
-            existing=tuple(_evidence(c, results) for c in hazard.existing_controls),
-            additional=tuple(_evidence(c, results) for c in hazard.additional_controls),
+    entries = []
+    for hazard in hazards:
+        latest = overlay.latest(hazard.id)
+        entries.append(
+            HazardEntry(
+                hazard=replace(hazard, status=latest.status) if latest else hazard,
+                existing=tuple(_evidence(c, results) for c in hazard.existing_controls),
+                additional=tuple(_evidence(c, results) for c in hazard.additional_controls),
+                app_history=overlay.changes.get(hazard.id, ()),
+                log_status=hazard.status,
+            )
         )
-        for hazard in hazards
-    )
     intended_use = markdown.markdown(intended_use_path.read_text(encoding="utf-8"), extensions=["tables", "attr_list"])
     return SafetyCase(
         release=Release(project_version(root), git_commit(root)),
@@ -165,7 +181,8 @@ def safety_case_build(
         results_updated_at=results_read(results_path).get("updated_at"),
         # Our own document from the repository, not user input.
         intended_use_html=Markup(intended_use),  # noqa: S704
-        entries=entries,
+        entries=tuple(entries),
+        raised=overlay.raised,
         matrix_rows=tuple((likelihood.value, row) for likelihood, row in RISK_MATRIX.items()),
         severities=tuple(s.value for s in Severity),
         rating_meanings=tuple(sorted(RATING_MEANING.items(), reverse=True)),

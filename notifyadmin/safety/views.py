@@ -2,8 +2,9 @@
 
 The page renders the same template body as `make safety-case`, from the hazard log in the
 deployed code (SAFETY_HAZARDS_DIR, by default docs/safety/hazards/) and the test results file
-shipped with it (SAFETY_RESULTS_PATH, by default test-artifacts/safety/results.json). Changing
-the log is a change to the repository, reviewed like code: nothing here writes.
+shipped with it (SAFETY_RESULTS_PATH, by default test-artifacts/safety/results.json), with the
+statuses and raised hazards recorded in the app laid over it (notifyadmin.safety.selectors).
+Changing the log itself is a change to the repository, reviewed like code: nothing here writes.
 """
 
 from pathlib import Path
@@ -18,6 +19,7 @@ from notifyadmin.accounts.roles import Permission
 from notifyadmin.safety.case import safety_case_build
 from notifyadmin.safety.hazard_log import HAZARDS_DIR, HazardLogError
 from notifyadmin.safety.results import DEFAULT_RESULTS_PATH, ResultsUnreadable
+from notifyadmin.safety.selectors import app_overlay
 
 
 def results_path() -> Path:
@@ -32,7 +34,7 @@ def hazards_dir() -> Path:
 @require_GET
 def safety_case(request: HttpRequest) -> HttpResponse:
     try:
-        case = safety_case_build(hazards_dir=hazards_dir(), results_path=results_path())
+        case = safety_case_build(hazards_dir=hazards_dir(), results_path=results_path(), overlay=app_overlay())
     except HazardLogError as error:
         # A release whose log does not load failed its own tests; say so rather than show half a case.
         return render(request, "safety/case_unavailable.jinja", {"problems": error.problems}, status=503)

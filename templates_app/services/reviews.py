@@ -10,6 +10,7 @@ to the author with the comments.
 """
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
@@ -17,14 +18,27 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from notifyadmin.core.actor import Actor
+from notifyadmin.safety.services import (
+    RaisedHazardInput,
+    considered_hazard_problems,
+    hazard_log_by_id,
+    raised_hazard_problems,
+    signoff_hazards_record,
+)
 from templates_app import workflow
 from templates_app.models import ReviewDecision, ReviewStage, TemplateVersion, VersionReview
 from templates_app.services._transitions import advance, lock_and_check
 from templates_app.services.errors import ContentInvalid, TransitionRefused
 from templates_app.services.versions import _copy_draft
 
-# How recent the clinical safety officer's authentication must be to sign off.
-SIGNOFF_STEPUP_MAX_AGE = dt.timedelta(seconds=settings.STEPUP_MAX_AGE_SECONDS)  # the one step-up window
+
+# How recent the clinical safety officer's authentication must be to sign off: the one
+# step-up window, settings.STEPUP_MAX_AGE_SECONDS (read at call time, so a test can change it).
+def signoff_stepup_max_age() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.STEPUP_MAX_AGE_SECONDS)
+
+
+SIGNOFF_STEPUP_MAX_AGE = signoff_stepup_max_age()  # at import; kept for pages that show the window
 
 SIGNOFF_DECLARATION = (
     "I have reviewed this version against the hazards listed and I am satisfied that the clinical "
@@ -75,31 +89,44 @@ def version_content_approve(
         )
 
 
+def signoff_authentication_fresh(authenticated_at: dt.datetime | None) -> bool:
+    """True when the last authentication is within the step-up window."""
+    return authenticated_at is not None and timezone.now() - authenticated_at <= signoff_stepup_max_age()
+
+
 def version_sign_off(
     *,
     actor: Actor,
     version: TemplateVersion,
     content_hash: str,
     declaration_confirmed: bool,
-    hazards: str,
+    hazard_ids: Sequence[str],
     authenticated_at: dt.datetime | None,
     comments: str = "",
+    raised: RaisedHazardInput | None = None,
 ) -> TemplateVersion:
-    """A clinical safety officer, neither author nor content approver, who authenticated in
-    the last 15 minutes, signs off the content they saw, with a declaration and hazards."""
+    """A clinical safety officer, neither author nor content approver, whose last
+    authentication is within STEPUP_MAX_AGE_SECONDS, signs off the content they saw, with the
+    declaration and the hazards of the log they considered (at least one, each in the log). A
+    hazard they raise (title, cause and effect, all three) is recorded as open. The review, the
+    hazards and the audit events are written together or not at all."""
     errors: dict[str, list[str]] = {}
     if not declaration_confirmed:
         errors["declaration"] = ["Confirm the declaration to sign off this version"]
-    if not hazards.strip():
-        errors["hazards"] = ["Enter the hazard log references you considered"]
+    log = hazard_log_by_id()
+    errors.update(considered_hazard_problems(hazard_ids, log=log))
+    if raised is not None and not raised.empty:
+        errors.update(raised_hazard_problems(raised))
     with transaction.atomic():
         current = lock_and_check(workflow.SIGN_OFF, version=version, actor=actor)
-        if authenticated_at is None or timezone.now() - authenticated_at > SIGNOFF_STEPUP_MAX_AGE:
+        if not signoff_authentication_fresh(authenticated_at):
             raise TransitionRefused(STEPUP_MESSAGE)
         _check_hash(current, content_hash)
         if errors:
             raise ContentInvalid(errors, "Complete the sign-off before submitting it.")
-        _review(
+        chosen = sorted(set(hazard_ids))
+        summary = ", ".join(f"{hazard_id} {log[hazard_id].title}" for hazard_id in chosen)
+        review = _review(
             current,
             actor,
             ReviewStage.CLINICAL,
@@ -107,17 +134,18 @@ def version_sign_off(
             content_hash,
             comments=comments,
             declaration=SIGNOFF_DECLARATION,
-            hazards=hazards.strip(),
+            hazards=summary,
             authenticated_at=authenticated_at,
         )
+        signoff_hazards_record(actor=actor, review=review, hazard_ids=chosen, log=log, raised=raised)
         return advance(
             current,
             workflow.SIGN_OFF,
             actor=actor,
             audit_action="template.version.signed_off",
             stamp="signed_off_at",
-            reason=f"Hazards considered: {hazards.strip()}"[:1000],
-            details={"content_hash": str(content_hash)},
+            reason=f"Hazards considered: {', '.join(chosen)}"[:1000],
+            details={"content_hash": str(content_hash), "hazard_ids": chosen},
         )
 
 

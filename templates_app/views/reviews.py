@@ -1,8 +1,13 @@
 """Review pages: content review, clinical sign-off, publishing and retiring.
 
 A review page shows its form only to someone the workflow table lets act now; anyone else
-sees why not (the same words the service would refuse with). Sign-off asks a clinical safety
-officer to confirm their identity first when their last authentication is too old.
+sees why not (the same words the service would refuse with).
+
+Step-up at sign-off: a clinical safety officer is asked to confirm their identity when they
+record a sign-off and their last authentication is older than STEPUP_MAX_AGE_SECONDS, not
+before. What they entered (decision, declaration, hazards, raised hazard, comments) is kept in
+their session under the version's id while they confirm it, and put back in the form when they
+return, once; they then record the decision without typing it again.
 """
 
 from typing import Any
@@ -15,13 +20,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from notifyadmin.accounts.access import requires
 from notifyadmin.accounts.actors import actor_of
 from notifyadmin.accounts.roles import Permission
-from notifyadmin.accounts.stepup import recent_authentication_required, stepup_time
+from notifyadmin.accounts.stepup import stepup_redirect, stepup_time
 from notifyadmin.core.actor import Actor
 from notifyadmin.core.forms import render_form_page
+from notifyadmin.safety.hazard_log import hazard_log_load
+from notifyadmin.safety.services import RaisedHazardInput
 from templates_app import selectors, services, workflow
 from templates_app.forms import ContentReviewForm, SignOffForm
 from templates_app.models import TemplateVersion
-from templates_app.services.reviews import SIGNOFF_DECLARATION, SIGNOFF_STEPUP_MAX_AGE
+from templates_app.services.reviews import SIGNOFF_DECLARATION, signoff_authentication_fresh
 from templates_app.views._common import act_on_version, errors_onto
 
 CHANGES_REQUESTED_MESSAGE = "Changes requested. A new draft has gone back to the author."
@@ -96,18 +103,50 @@ def version_content_review(request: HttpRequest, template_id: Any, version_id: A
     return _review_page(request, version, form, "templates_app/version_content_review.jinja", refusal=refusal)
 
 
+SIGNOFF_DRAFT_SESSION_PREFIX = "signoff_draft:"
+DRAFT_TEXT_FIELDS = ("content_hash", "decision", "raised_title", "raised_cause", "raised_effect", "comments")
+DRAFT_TEXT_MAX = 4000
+RESTORED_MESSAGE = "You have confirmed your identity. What you entered is below: check it and record your decision."
+
+
+def _draft_key(version: TemplateVersion) -> str:
+    return f"{SIGNOFF_DRAFT_SESSION_PREFIX}{version.id}"
+
+
+def _draft_keep(request: HttpRequest, version: TemplateVersion, choices: list[tuple[str, str]]) -> None:
+    """Keep what was typed, bounded: known hazard ids only, each text cut to its field's limit."""
+    known = {hazard_id for hazard_id, _ in choices}
+    request.session[_draft_key(version)] = {
+        **{name: request.POST.get(name, "")[:DRAFT_TEXT_MAX] for name in DRAFT_TEXT_FIELDS},
+        "declaration": request.POST.get("declaration") == "on",
+        "hazards": [hazard_id for hazard_id in request.POST.getlist("hazards") if hazard_id in known],
+    }
+
+
+def _hazard_choices() -> list[tuple[str, str]]:
+    return [(hazard.id, f"{hazard.id} {hazard.title}") for hazard in hazard_log_load()]
+
+
 @requires(Permission.TEMPLATE_CLINICAL_SIGNOFF)
 @require_http_methods(["GET", "POST"])
 def version_sign_off(request: HttpRequest, template_id: Any, version_id: Any) -> HttpResponse:
     actor = actor_of(request)
     version = selectors.version_get(actor=actor, template_id=template_id, version_id=version_id)
     refusal = _refusal(workflow.SIGN_OFF, version, actor)
-    if request.method == "GET" and not refusal:
-        # Confirm identity only for someone who may sign off; the service checks it again.
-        stepup = recent_authentication_required(request, int(SIGNOFF_STEPUP_MAX_AGE.total_seconds() // 60))
-        if stepup is not None:
-            return stepup
-    form = SignOffForm(request.POST or None, initial={"content_hash": version.content_hash})
+    choices = _hazard_choices()
+    restored = False
+    if request.method == "POST":
+        signing = request.POST.get("decision") == "sign_off"
+        if signing and not refusal and not signoff_authentication_fresh(stepup_time(request)):
+            # The moment step-up is needed: keep the form, confirm identity, come back to it.
+            _draft_keep(request, version, choices)
+            return stepup_redirect(request, next_url=request.path)
+        form = SignOffForm(request.POST, hazard_choices=choices)
+    else:
+        draft = request.session.pop(_draft_key(version), None)
+        restored = isinstance(draft, dict)
+        initial = {**draft} if restored else {"content_hash": version.content_hash}
+        form = SignOffForm(initial=initial, hazard_choices=choices)
     if request.method == "POST":
         done = _decide(
             request,
@@ -118,9 +157,10 @@ def version_sign_off(request: HttpRequest, template_id: Any, version_id: Any) ->
                 version=version,
                 content_hash=data["content_hash"],
                 declaration_confirmed=data["declaration"],
-                hazards=data["hazards"],
+                hazard_ids=data["hazards"],
                 authenticated_at=stepup_time(request),
                 comments=data["comments"],
+                raised=RaisedHazardInput(data["raised_title"], data["raised_cause"], data["raised_effect"]),
             ),
             "Version signed off. A content designer can now publish it.",
         )
@@ -134,6 +174,7 @@ def version_sign_off(request: HttpRequest, template_id: Any, version_id: Any) ->
         "templates_app/version_sign_off.jinja",
         declaration=SIGNOFF_DECLARATION,
         refusal=refusal,
+        restored_message=RESTORED_MESSAGE if restored else "",
     )
 
 

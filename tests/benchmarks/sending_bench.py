@@ -38,7 +38,7 @@ def _free_port() -> int:
 
 def _sandbox() -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
-    process = subprocess.Popen(  # noqa: S603 - our own module
+    process = subprocess.Popen(
         [sys.executable, "-m", "notifyadmin.sandboxes.nhs_notify", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,
         env={**os.environ, "NOTIFY_ENVIRONMENT": "local", "NHS_NOTIFY_SANDBOX_STEP_SECONDS": "3600"},
@@ -68,14 +68,32 @@ def _outbox(count: int) -> None:
     organisation = Organisation.objects.create(ods_code="RB2", name="Benchmark Send Trust")
     owner = StaffUser.objects.create(username="bench-owner")
     template = MessageTemplate.objects.create(
-        organisation=organisation, name="Bench", purpose="appointments", owner=owner,
-        routing_plan_id=FREE_TEXT_NHSAPP, channels=["nhsapp"], send_any_time=True, sensitivity="urgent",
+        organisation=organisation,
+        name="Bench",
+        purpose="appointments",
+        owner=owner,
+        routing_plan_id=FREE_TEXT_NHSAPP,
+        channels=["nhsapp"],
+        send_any_time=True,
+        sensitivity="urgent",
     )
     body = "Your appointment is on {{ appointment_date }}. Call us if you cannot come."
-    schema = [{"name": "appointment_date", "type": "text", "max_length": 40, "personal_data": "low",
-               "sample_value": "1 December"}]
+    schema = [
+        {
+            "name": "appointment_date",
+            "type": "text",
+            "max_length": 40,
+            "personal_data": "low",
+            "sample_value": "1 December",
+        }
+    ]
     version = TemplateVersion.objects.create(
-        organisation=organisation, template=template, author=owner, major=1, minor=0, channels=["nhsapp"],
+        organisation=organisation,
+        template=template,
+        author=owner,
+        major=1,
+        minor=0,
+        channels=["nhsapp"],
         personalisation_schema=schema,
     )
     VersionContent.objects.create(version=version, channel="nhsapp", language="en", body=body)
@@ -93,8 +111,13 @@ def _outbox(count: int) -> None:
             seen.add(number)
             numbers.append(number)
     patients = [
-        Patient(organisation=organisation, nhs_number=n, nhs_number_hash=lookup_hash(kind="nhs_number", normalised=n),
-                given_name="Bench", family_name="Patient")
+        Patient(
+            organisation=organisation,
+            nhs_number=n,
+            nhs_number_hash=lookup_hash(kind="nhs_number", normalised=n),
+            given_name="Bench",
+            family_name="Patient",
+        )
         for n in numbers
     ]
     Patient.objects.bulk_create(patients, batch_size=5000)
@@ -106,10 +129,19 @@ def _outbox(count: int) -> None:
     Message.objects.bulk_create(
         [
             Message(
-                organisation=organisation, patient=p, template=template, template_version_id=version.pk,
-                category="appointments", personalisation={"appointment_date": "Tuesday 1 December 2026"},
-                routing_plan_id=FREE_TEXT_NHSAPP, channels=["nhsapp"], send_after=now - dt.timedelta(seconds=1),
-                source=MessageSource.EVENT, status=MessageStatus.QUEUED, status_changed_at=now, created_at=now,
+                organisation=organisation,
+                patient=p,
+                template=template,
+                template_version_id=version.pk,
+                category="appointments",
+                personalisation={"appointment_date": "Tuesday 1 December 2026"},
+                routing_plan_id=FREE_TEXT_NHSAPP,
+                channels=["nhsapp"],
+                send_after=now - dt.timedelta(seconds=1),
+                source=MessageSource.EVENT,
+                status=MessageStatus.QUEUED,
+                status_changed_at=now,
+                created_at=now,
             )
             for p in patients
         ],
@@ -139,9 +171,11 @@ def _dispatch(url: str) -> tuple[float, int]:
     }
     started = time.perf_counter()
     workers = [
-        subprocess.Popen(  # noqa: S603 - our own command
+        subprocess.Popen(
             [sys.executable, "manage.py", "dispatch", "--batch-size", str(BATCH)],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
         )
         for _ in range(WORKERS)
     ]
@@ -168,8 +202,11 @@ def _floor(url: str) -> float:
                 routing_plan_id=FREE_TEXT_NHSAPP,
                 message_batch_reference=str(uuid.uuid4()),
                 messages=tuple(
-                    OutboundMessage(message_reference=str(uuid.uuid4()), nhs_number=number,
-                                    personalisation={"body": "Your appointment is on Tuesday 1 December 2026."})
+                    OutboundMessage(
+                        message_reference=str(uuid.uuid4()),
+                        nhs_number=number,
+                        personalisation={"body": "Your appointment is on Tuesday 1 December 2026."},
+                    )
                     for _ in range(BATCH)
                 ),
             )

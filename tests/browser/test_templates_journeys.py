@@ -5,7 +5,6 @@ import pytest
 from playwright.sync_api import expect
 
 from notifyadmin.accounts.roles import Role
-from tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,8 +63,8 @@ def test_draft_review_sign_off_and_publish(page, make_staff, sign_in, assert_acc
     expect(page.get_by_text("Content approved. It now awaits clinical sign-off.")).to_be_visible()
     sign_out(page)
 
-    # And the clinical safety officer, seeing it on their home page and in their queue, confirms
-    # their password and signs off
+    # And the clinical safety officer, seeing it on their home page and in their queue, signs off
+    # (just signed in with their password, they are not asked for it again)
     sign_in(page, cso.username)
     page.goto("/")
     panel = page.get_by_role("region", name="Awaiting your clinical sign-off")
@@ -78,17 +77,15 @@ def test_draft_review_sign_off_and_publish(page, make_staff, sign_in, assert_acc
     page.get_by_role("link", name="Appointment booked").click()
     expect(page.get_by_text("Signing off asks you to confirm your identity")).to_be_visible()
     page.get_by_role("link", name="Clinical sign-off").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
-    assert_accessible(page)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Clinical sign-off")
     assert_accessible(page)
     page.get_by_label("Sign off").check()
-    page.get_by_label("Hazard log references considered").fill("HAZ-003, HAZ-011")
+    page.get_by_label("HAZ-003 A cancellation is not sent").check()
+    page.get_by_label("HAZ-011 A test message reaches a real patient").check()
     page.get_by_label("I make this declaration").check()
     page.get_by_role("button", name="Record decision").click()
     expect(page.get_by_text("Version signed off. A content designer can now publish it.")).to_be_visible()
+    expect(page.get_by_text("Hazards considered at sign-off: HAZ-003 A cancellation")).to_be_visible()
     sign_out(page)
 
     # Then the designer publishes it, and the template sends with version 1.0

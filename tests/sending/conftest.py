@@ -156,7 +156,7 @@ def published(make_staff, organisation):
         version=version,
         content_hash=version.content_hash,
         declaration_confirmed=True,
-        hazards="HAZ-001",
+        hazard_ids=("HAZ-001",),
         authenticated_at=timezone.now(),
     )
     template_services.version_publish(actor=designer, version=version)

@@ -119,7 +119,7 @@ def version_in(as_designer, as_designer2, as_cso) -> Callable[..., TemplateVersi
             version=version,
             content_hash=version.content_hash,
             declaration_confirmed=True,
-            hazards="HAZ-001",
+            hazard_ids=("HAZ-001",),
             authenticated_at=timezone.now(),
         )
         if status == VersionStatus.SIGNED_OFF:
@@ -138,7 +138,7 @@ def version_in(as_designer, as_designer2, as_cso) -> Callable[..., TemplateVersi
                 version=draft,
                 content_hash=draft.content_hash,
                 declaration_confirmed=True,
-                hazards="HAZ-001",
+                hazard_ids=("HAZ-001",),
                 authenticated_at=timezone.now(),
             )
             services.version_publish(actor=as_designer, version=draft)

@@ -23,7 +23,7 @@ def sign_off(context, version, **overrides):
     arguments = {
         "content_hash": version.content_hash,
         "declaration_confirmed": True,
-        "hazards": "HAZ-001",
+        "hazard_ids": ("HAZ-001",),
         "authenticated_at": timezone.now(),
     }
     arguments.update(overrides)
@@ -75,19 +75,33 @@ def test_sign_off_needs_a_recent_authentication(version_in, as_cso):
 def test_sign_off_needs_declaration_and_hazards(version_in, as_cso):
     version = version_in(VersionStatus.CONTENT_APPROVED)
     with pytest.raises(services.ContentInvalid) as invalid:
-        sign_off(as_cso, version, declaration_confirmed=False, hazards=" ")
+        sign_off(as_cso, version, declaration_confirmed=False, hazard_ids=())
     assert invalid.value.errors == {
         "declaration": ["Confirm the declaration to sign off this version"],
-        "hazards": ["Enter the hazard log references you considered"],
+        "hazards": ["Choose the hazards you considered"],
     }
 
 
 @pytest.mark.hazard("HAZ-006")
+def test_sign_off_refuses_a_hazard_not_in_the_log(version_in, as_cso):
+    version = version_in(VersionStatus.CONTENT_APPROVED)
+    with pytest.raises(services.ContentInvalid) as invalid:
+        sign_off(as_cso, version, hazard_ids=("HAZ-001", "HAZ-999"))
+    assert invalid.value.errors == {"hazards": ["HAZ-999 is not in the hazard log: choose from the list"]}
+    assert TemplateVersion.objects.get(pk=version.pk).status == VersionStatus.CONTENT_APPROVED
+
+
+@pytest.mark.hazard("HAZ-006")
 def test_sign_off_records_the_review_and_audits(version_in, as_cso, cso):
-    version = sign_off(as_cso, version_in(VersionStatus.CONTENT_APPROVED), hazards="HAZ-007, HAZ-012")
+    version = sign_off(as_cso, version_in(VersionStatus.CONTENT_APPROVED), hazard_ids=("HAZ-012", "HAZ-007"))
     review = version.reviews.get(stage="clinical")
-    assert (review.reviewer, review.content_hash, review.hazards) == (cso, version.content_hash, "HAZ-007, HAZ-012")
-    assert AuditEvent.objects.filter(action="template.version.signed_off", target_id=str(version.id)).exists()
+    assert (review.reviewer, review.content_hash, review.hazards) == (
+        cso,
+        version.content_hash,
+        "HAZ-007 A campaign that is going wrong cannot be stopped, HAZ-012 An outage of NHS Notify goes unnoticed",
+    )
+    event = AuditEvent.objects.get(action="template.version.signed_off", target_id=str(version.id))
+    assert event.details["hazard_ids"] == ["HAZ-007", "HAZ-012"]
 
 
 def test_request_changes_returns_a_new_draft_to_the_author(version_in, as_designer2, designer):

@@ -61,7 +61,7 @@ def _sign_off(actor, version):
         version=version,
         content_hash=version.content_hash,
         declaration_confirmed=True,
-        hazards="HAZ-004",
+        hazard_ids=("HAZ-004",),
         authenticated_at=timezone.now(),
     )
 

@@ -1,0 +1,86 @@
+"""Journey: a clinical safety officer who takes 20 minutes over a sign-off confirms their
+identity when they submit it and returns to the form as they left it (issue 12 item 2)."""
+
+import time
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from playwright.sync_api import expect
+
+from notifyadmin.accounts.roles import Role
+from templates_app import services
+from tests.factories import TEST_PASSWORD
+from tests.templates_app.conftest import SCHEMA, contents, ctx, new_template
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def version_awaiting_sign_off(make_staff, organisation):
+    author = ctx(make_staff(Role.CONTENT_DESIGNER), Role.CONTENT_DESIGNER, organisation)
+    reviewer = ctx(make_staff(Role.CONTENT_DESIGNER), Role.CONTENT_DESIGNER, organisation)
+    version = new_template(author).versions.get()
+    services.version_draft_save(
+        actor=author,
+        version=version,
+        lock_version=version.lock_version,
+        channels=["nhsapp", "sms"],
+        schema=SCHEMA,
+        contents=contents(),
+    )
+    version = services.version_submit(actor=author, version=version)
+    return services.version_content_approve(actor=reviewer, version=version, content_hash=version.content_hash)
+
+
+def age_the_sign_in(page, *, minutes: int) -> None:
+    """As if the person signed in `minutes` ago and has been active since."""
+    cookie = next(c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
+    session = SessionStore(session_key=cookie["value"])
+    session["signed_in_at"] = int(time.time()) - minutes * 60
+    session["last_activity"] = int(time.time())
+    session.save()
+
+
+def test_a_slow_sign_off_confirms_identity_and_keeps_the_form(
+    page, make_staff, organisation, sign_in, assert_accessible
+):
+    version = version_awaiting_sign_off(make_staff, organisation)
+    cso = make_staff(Role.CLINICAL_SAFETY_OFFICER)
+    url = f"/templates/{version.template_id}/versions/{version.id}/sign-off/"
+    # Given a CSO who opened the sign-off form and filled it in
+    sign_in(page, cso.username)
+    page.goto(url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clinical sign-off")
+    page.get_by_label("Sign off").check()
+    page.get_by_label("HAZ-001 A message is sent to the wrong patient").check()
+    page.get_by_label("HAZ-011 A test message reaches a real patient").check()
+    page.get_by_label("I make this declaration").check()
+    page.get_by_label("Comments").fill("Checked against the clinic's letter.")
+    # When they submit it 20 minutes after signing in
+    age_the_sign_in(page, minutes=20)
+    page.get_by_role("button", name="Record decision").click()
+    # Then they confirm their identity
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+    assert_accessible(page)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    # And are back on the form as they left it
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clinical sign-off")
+    expect(page.get_by_text("You have confirmed your identity. What you entered is below")).to_be_visible()
+    expect(page.get_by_label("Sign off")).to_be_checked()
+    expect(page.get_by_label("HAZ-001 A message is sent to the wrong patient")).to_be_checked()
+    expect(page.get_by_label("HAZ-011 A test message reaches a real patient")).to_be_checked()
+    expect(page.get_by_label("HAZ-002 A message is sent twice")).not_to_be_checked()
+    expect(page.get_by_label("I make this declaration")).to_be_checked()
+    expect(page.get_by_label("Comments")).to_have_value("Checked against the clinic's letter.")
+    assert_accessible(page)
+    # And sign off without typing anything again
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.get_by_text("Version signed off. A content designer can now publish it.")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "Hazards considered at sign-off: HAZ-001 A message is sent to the wrong patient, "
+            "HAZ-011 A test message reaches a real patient"
+        )
+    ).to_be_visible()
+    assert_accessible(page)
