@@ -88,9 +88,16 @@ def error_summary_items(form: forms.Form) -> list[dict[str, str]]:
     """Errors for the NHS.UK error summary, each linking to its field."""
     items = []
     for name, errors in form.errors.items():
-        anchor = "#" + (form[name].auto_id if name in form.fields else "maincontent")  # the id NHS.UK gives <main>
-        if name in form.fields and isinstance(form.fields[name], DayMonthYearField):
-            anchor = f"#{form[name].auto_id}_day"
+        anchor = "#maincontent"  # the id NHS.UK gives <main>: for errors of the whole form
+        if name in form.fields:
+            field, auto_id = form.fields[name], form[name].auto_id
+            if isinstance(field, DayMonthYearField):
+                anchor = f"#{auto_id}_day"
+            elif isinstance(field.widget, forms.HiddenInput):
+                anchor = "#maincontent"  # a hidden field has nothing to focus
+            else:
+                # A radio or checkbox group's first box carries the field's id (NHS.UK macros).
+                anchor = f"#{auto_id}"
         for error in errors:
             items.append({"text": str(error), "href": anchor})
     return items

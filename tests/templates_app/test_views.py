@@ -216,7 +216,7 @@ def test_sign_off_form_is_shown_without_asking_for_step_up_first(version_in, cli
     # When they open the sign-off form, Then it is shown: step-up comes when they record the decision
     response = client.get(url)
     assert response.status_code == 200
-    assert 'id="hazard-HAZ-001"' in response.content.decode()
+    assert 'id="id_hazards" name="hazards" type="checkbox" value="HAZ-001"' in response.content.decode()
 
 
 @pytest.mark.hazard("HAZ-006")
