@@ -12,5 +12,6 @@ ACTIONS = {
     "template.version.signed_off": "Template version clinically signed off",
     "template.version.published": "Template version published",
     "template.version.retired": "Template version retired",
+    "template.version.superseded": "Template version superseded by a newer one",
     "template.lint.acknowledged": "Template lint warnings acknowledged",
 }

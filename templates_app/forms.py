@@ -147,3 +147,22 @@ class SignOffForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Hazard log references considered"
     )
     comments = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Comments")
+
+
+class ConfirmWithReasonForm(forms.Form):
+    """A consequential action's confirmation: the reason is recorded in the audit trail."""
+
+    reason = forms.CharField(
+        max_length=500,
+        label="Why are you doing this?",
+        error_messages={
+            "required": "Enter the reason, for the audit trail",
+            "max_length": "Reason must be 500 characters or fewer",
+        },
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Enter the reason, for the audit trail")
+        return str(reason)

@@ -3,8 +3,9 @@
 and the work queue. Views are thin: they read through selectors, act through services with
 `actor_of(request)`, and offer exactly the workflow's available actions."""
 
+from templates_app.views.publishing import version_publish, version_retire
 from templates_app.views.queues import work_queue
-from templates_app.views.reviews import version_content_review, version_publish, version_retire, version_sign_off
+from templates_app.views.reviews import version_content_review, version_sign_off
 from templates_app.views.templates import template_create, template_detail, template_list, version_compare
 from templates_app.views.versions import (
     version_detail,
