@@ -12,7 +12,7 @@ from notifyadmin.accounts.actors import actor_of
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.channels import Channel, Language, channel_label, language_label
 from notifyadmin.core.forms import error_summary_items
-from templates_app import linting, selectors, services
+from templates_app import four_eyes, linting, selectors, services
 from templates_app.content.limits import CHANNEL_MAX_CHARACTERS
 from templates_app.forms import VersionEditForm
 from templates_app.linting import content_field_name
@@ -61,6 +61,8 @@ def version_detail(request: HttpRequest, template_id: Any, version_id: Any) -> H
             "other_versions": selectors.versions_of(template=version.template).exclude(pk=version.pk)[:50],
             # Exactly what the services would allow this person now (templates_app.workflow).
             "actions": available_actions(version, actor),
+            # Where a four-eyes rule stops this person: why, and who can instead.
+            "not_you": four_eyes.not_you(version, actor),
             "stepup_minutes": int(SIGNOFF_STEPUP_MAX_AGE.total_seconds() // 60),
         },
     )
