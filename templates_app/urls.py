@@ -16,6 +16,11 @@ urlpatterns = [
     path("<uuid:template_id>/versions/<uuid:version_id>/", views.version_detail, name="version-detail"),
     path("<uuid:template_id>/versions/<uuid:version_id>/edit/", views.version_edit, name="version-edit"),
     path("<uuid:template_id>/versions/<uuid:version_id>/preview/", views.version_preview, name="version-preview"),
+    path(
+        "<uuid:template_id>/versions/<uuid:version_id>/preview/letter.pdf",
+        views.version_letter_pdf,
+        name="version-letter-pdf",
+    ),
     path("<uuid:template_id>/versions/<uuid:version_id>/submit/", views.version_submit, name="version-submit"),
     path("<uuid:template_id>/versions/<uuid:version_id>/withdraw/", views.version_withdraw, name="version-withdraw"),
     path(

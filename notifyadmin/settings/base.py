@@ -354,3 +354,7 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "notifyadmin.core.schema.problem_responses_hook",
 ]
+
+# Estimated prices shown on template previews (GBP; illustrative until the contract's are set).
+SMS_PRICE_PER_FRAGMENT_GBP = env.str("SMS_PRICE_PER_FRAGMENT_GBP", default="0.0197")
+LETTER_PRICE_GBP = env.str("LETTER_PRICE_GBP", default="0.68")

@@ -174,19 +174,6 @@ def test_add_another_field_keeps_the_text(version_in, designer_client):
     assert "Unsaved {{ appointment_date }}" in page
 
 
-def test_sms_preview_shows_encoding_fragments_and_cost(version_in, designer_client):
-    version = version_in(VersionStatus.SUBMITTED)
-    url = reverse("templates_app:version-preview", args=[version.template_id, version.id])
-    page = designer_client.get(url, {"channel": "sms", "language": "en"}).content.decode()
-    assert '<pre class="app-content-text app-sms-preview">Your appointment is on 2026-03-27.</pre>' in page
-    assert summary_rows(page) == {
-        "Encoding": "GSM-7",
-        "Characters": "34",
-        "Fragments": "1",
-        "Cost per message": "£0.0197",
-    }
-
-
 def test_compare_highlights_changes(version_in, designer_client, as_designer):
     from templates_app import services
     from tests.templates_app.conftest import SCHEMA, contents
