@@ -13,5 +13,6 @@ ACTIONS = {
     "template.version.published": "Template version published",
     "template.version.retired": "Template version retired",
     "template.version.superseded": "Template version superseded by a newer one",
+    "template.routing_plan.created": "Routing plan added",
     "template.lint.acknowledged": "Template lint warnings acknowledged",
 }

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.template_list, name="template-list"),
     path("new/", views.template_create, name="template-create"),
     path("work-queue/", views.work_queue, name="work-queue"),
+    path("routing-plans/", views.routing_plans, name="routing-plans"),
     path("<uuid:template_id>/", views.template_detail, name="template-detail"),
     path("<uuid:template_id>/compare/", views.version_compare, name="version-compare"),
     path("<uuid:template_id>/versions/new/", views.version_new_draft, name="version-new-draft"),

@@ -7,6 +7,7 @@ from templates_app.views.previews import version_letter_pdf, version_preview
 from templates_app.views.publishing import version_publish, version_retire
 from templates_app.views.queues import work_queue
 from templates_app.views.reviews import version_content_review, version_sign_off
+from templates_app.views.routing_plans import routing_plans
 from templates_app.views.templates import template_create, template_detail, template_list, version_compare
 from templates_app.views.versions import (
     version_detail,
@@ -17,6 +18,7 @@ from templates_app.views.versions import (
 )
 
 __all__ = [
+    "routing_plans",
     "template_create",
     "template_detail",
     "template_list",

@@ -1,20 +1,39 @@
 """Template governance in the browser: a designer drafts and submits, a second designer approves
 the content, a clinical safety officer signs off (confirming their password), the designer publishes."""
 
+import uuid
+
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from notifyadmin.accounts.roles import Role
+from templates_app.models import RoutingPlan
 from tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+PLAN_LABEL = "NHS App, then text message (NHS App message, then Text message (SMS))"
+
+
+def a_routing_plan(organisation):
+    """The organisation's routing plan, configured by an administrator, that designers choose."""
+    return RoutingPlan.objects.create(
+        organisation=organisation,
+        name="NHS App, then text message",
+        plan_id=uuid.UUID("00000000-0000-0000-0000-000000000006"),
+        channels=["nhsapp", "sms"],
+        environment=settings.NOTIFY_ENVIRONMENT,
+    )
 
 
 def sign_out(page):
     page.get_by_role("button", name="Sign out").click()
 
 
-def test_draft_review_sign_off_and_publish(page, make_staff, sign_in, assert_accessible):
+def test_draft_review_sign_off_and_publish(page, make_staff, sign_in, assert_accessible, organisation):
+    a_routing_plan(organisation)
     designer = make_staff(Role.CONTENT_DESIGNER, first_name="Priya", last_name="Shah")
     designer2 = make_staff(Role.CONTENT_DESIGNER, first_name="Tom", last_name="Okafor")
     cso = make_staff(Role.CLINICAL_SAFETY_OFFICER, first_name="Helen", last_name="Marsh")
@@ -26,7 +45,7 @@ def test_draft_review_sign_off_and_publish(page, make_staff, sign_in, assert_acc
     page.get_by_role("link", name="Create a template").click()
     assert_accessible(page)
     page.get_by_label("Template name").fill("Appointment booked")
-    page.get_by_label("NHS Notify routing plan id").fill("0b0c3c16-8a5e-4b4e-9d1c-1b2f3d4e5f60")
+    page.get_by_label("NHS Notify routing plan").select_option(label=PLAN_LABEL)
     page.get_by_label("NHS App message").check()
     page.get_by_role("button", name="Create template").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Appointment booked")
@@ -118,12 +137,13 @@ def test_draft_review_sign_off_and_publish(page, make_staff, sign_in, assert_acc
     assert_accessible(page)
 
 
-def test_pressing_enter_in_the_editor_saves_the_draft(page, make_staff, sign_in):
+def test_pressing_enter_in_the_editor_saves_the_draft(page, make_staff, sign_in, organisation):
+    a_routing_plan(organisation)
     designer = make_staff(Role.CONTENT_DESIGNER)
     sign_in(page, designer.username)
     page.goto("/templates/new/")
     page.get_by_label("Template name").fill("Results ready")
-    page.get_by_label("NHS Notify routing plan id").fill("0b0c3c16-8a5e-4b4e-9d1c-1b2f3d4e5f60")
+    page.get_by_label("NHS Notify routing plan").select_option(label=PLAN_LABEL)
     page.get_by_label("NHS App message").check()
     page.get_by_role("button", name="Create template").click()
     page.get_by_role("link", name="Draft", exact=True).click()
