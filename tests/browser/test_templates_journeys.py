@@ -67,7 +67,7 @@ def test_draft_review_sign_off_and_publish(page, make_staff, sign_in, assert_acc
     expect(page.get_by_text("Version submitted for content review.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Preview with sample values").click()
-    expect(page.get_by_text("Your appointment is on 2026-03-27.")).to_be_visible()
+    expect(page.get_by_text("Your appointment is on Friday 27 March 2026.")).to_be_visible()
     assert_accessible(page)
     sign_out(page)
 
