@@ -324,6 +324,13 @@ class LintAcknowledgement(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    @property
+    def check(self) -> str:
+        """The check acknowledged, in words ("Style", not "style.all_caps")."""
+        from templates_app.content.findings import check_label
+
+        return check_label(self.code)
+
 
 class NotifyEnvironment(models.TextChoices):
     """The NHS Notify environment a routing plan id belongs to (ids differ between them)."""

@@ -70,3 +70,45 @@ def test_an_author_who_is_also_a_clinical_safety_officer_is_told_who_can_sign_of
     # Then sign-off is not offered, and Helen Marsh is named
     assert not_you_notes(page) == ["You wrote this version, so you cannot sign it off. Helen Marsh can sign it off."]
     assert reverse("templates_app:version-sign-off", args=[version.template_id, version.id]) not in page
+
+
+def test_checks_are_named_in_words_with_the_content_they_are_in(version_in, client_for, designer, as_designer):
+    # Given a draft whose NHS App message shouts
+    from templates_app import services
+    from tests.templates_app.conftest import SCHEMA
+
+    version = version_in(VersionStatus.DRAFT)
+    services.version_draft_save(
+        actor=as_designer,
+        version=version,
+        lock_version=version.lock_version,
+        channels=["nhsapp", "sms"],
+        schema=SCHEMA,
+        contents=[
+            {
+                "channel": "nhsapp",
+                "language": "en",
+                "subject": "",
+                "body": "URGENT: see you on {{ appointment_date }}.",
+            },
+            {
+                "channel": "sms",
+                "language": "en",
+                "subject": "",
+                "body": "Reply STOP to opt out. {{ appointment_date }}",
+            },
+        ],
+    )
+    # When its author opens it
+    page = client_for(Role.CONTENT_DESIGNER, user=designer).get(detail(version)).content.decode()
+    findings = [
+        " ".join(html.unescape(f).split()) for f in re.findall(r'<span class="app-finding">(.*?)</span>', page, re.S)
+    ]
+    # Then the finding says the check and where in words, with no code
+    assert (
+        'Style. NHS App message in English, line 1: "URGENT" is in capital letters, which is harder to read. '
+        "Use capitals only for acronyms like NHS." in findings
+    )
+    assert not any("STOP" in finding for finding in findings)
+    assert "style.all_caps" not in page
+    assert "<h1>Draft</h1>" in page
