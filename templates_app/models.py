@@ -325,7 +325,7 @@ class LintAcknowledgement(models.Model):
         return self.code
 
     @property
-    def check(self) -> str:
+    def check_name(self) -> str:
         """The check acknowledged, in words ("Style", not "style.all_caps")."""
         from templates_app.content.findings import check_label
 

@@ -169,3 +169,14 @@ def test_confirmation_for_a_version_in_the_wrong_state_says_why_and_shows_no_for
 def test_a_clinical_safety_officer_may_not_open_the_publish_confirmation(version_in, client_for):
     version = version_in(VersionStatus.SIGNED_OFF)
     assert client_for(Role.CLINICAL_SAFETY_OFFICER).get(url("publish", version)).status_code == 403
+
+
+def test_template_history_says_in_a_sentence_who_published(version_in, designer_client):
+    # Given Priya Shah publishes through the page
+    version = version_in(VersionStatus.SIGNED_OFF)
+    designer_client.post(url("publish", version), {"reason": "Ready"})
+    # Then the template's history says so in a sentence
+    page = designer_client.get(reverse("templates_app:template-detail", args=[version.template_id])).content.decode()
+    sentences = [html.unescape(s) for s in re.findall(r'<td class="nhsuk-table__cell app-history">(.*?)</td>', page)]
+    assert "Priya Shah published version 1.0" in sentences[:2]  # with the template row it updated
+    assert "The system signed off version 1.0" in sentences
