@@ -85,6 +85,9 @@ def template_detail(request: HttpRequest, template_id: Any) -> HttpResponse:
             "compare_latest": latest_two if len(latest_two) == 2 else None,
             "has_draft": template.versions.filter(status=VersionStatus.DRAFT).exists(),
             "can_edit": actor.can(Permission.TEMPLATE_EDIT),
+            "routing_plan": routing_plans_offered(organisation=template.organisation)
+            .filter(plan_id=template.routing_plan_id)
+            .first(),
         },
     )
 

@@ -129,3 +129,14 @@ def test_a_plan_that_cannot_send_a_chosen_channel_is_refused_at_channels(client_
 def test_with_no_plans_the_create_page_says_an_administrator_adds_them(client_for):
     page = client_for(Role.CONTENT_DESIGNER).get(CREATE_URL).content.decode()
     assert "Your organisation has no routing plans for this environment yet." in page
+
+
+def test_the_template_page_names_its_routing_plan(client_for, routing_plan):
+    designer = client_for(Role.CONTENT_DESIGNER)
+    designer.post(CREATE_URL, template_post(str(routing_plan.id)))
+    template = MessageTemplate.objects.get()
+    page = designer.get(reverse("templates_app:template-detail", args=[template.id])).content.decode()
+    assert (
+        '<dd class="nhsuk-summary-list__value">NHS App, then text message '
+        "(NHS App message, then Text message (SMS))</dd>" in page
+    )
