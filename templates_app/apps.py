@@ -17,6 +17,11 @@ class TemplatesAppConfig(AppConfig):
         NAVIGATION.register(
             "templates", NavItem("Templates", "templates_app:template-list", Permission.TEMPLATE_VIEW), order=10
         )
+        NAVIGATION.register(
+            "routing-plans",
+            NavItem("Routing plans", "templates_app:routing-plans", Permission.API_CLIENT_MANAGE),
+            order=85,
+        )
         SEEDERS.register("templates", Seeder(seed), order=20)
         for order, (key, panel) in enumerate(PANELS.items(), start=10):
             HOME_PANELS.register(key, panel, order=order)

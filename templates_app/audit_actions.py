@@ -12,5 +12,7 @@ ACTIONS = {
     "template.version.signed_off": "Template version clinically signed off",
     "template.version.published": "Template version published",
     "template.version.retired": "Template version retired",
+    "template.version.superseded": "Template version superseded by a newer one",
+    "template.routing_plan.created": "Routing plan added",
     "template.lint.acknowledged": "Template lint warnings acknowledged",
 }

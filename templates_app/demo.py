@@ -8,13 +8,15 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from notifyadmin.accounts.roles import Role
 from notifyadmin.core.actor import Actor
 from notifyadmin.core.demo import DemoContext
 from templates_app import linting, services
-from templates_app.models import MessageTemplate, TemplateVersion, VersionStatus
+from templates_app.models import MessageTemplate, RoutingPlan, TemplateVersion, VersionStatus
+from templates_app.services.routing_plans import routing_plan_create, routing_plans_offered
 
 DATE = {
     "name": "appointment_date",
@@ -215,8 +217,46 @@ def _advance(
     return version
 
 
+# The local sandbox's plans (notifyadmin/sandboxes/nhs_notify/plans.py): its free-text plans
+# and its plan that can use every channel. (name, plan id, channels in cascade order)
+DEMO_ROUTING_PLANS = (
+    ("NHS App only", "00000000-0000-0000-0000-000000000001", ["nhsapp"]),
+    ("Email only", "00000000-0000-0000-0000-000000000002", ["email"]),
+    ("Text message only", "00000000-0000-0000-0000-000000000003", ["sms"]),
+    ("NHS App, then email", "00000000-0000-0000-0000-000000000004", ["nhsapp", "email"]),
+    ("NHS App, then text message", "00000000-0000-0000-0000-000000000006", ["nhsapp", "sms"]),
+    ("Every channel: NHS App, email, text, letter", "b838b13c-f98c-4def-93f0-515d4e4f4ee1",
+     ["nhsapp", "email", "sms", "letter"]),
+)  # fmt: skip
+
+
+def _seed_routing_plans(context: DemoContext) -> list[RoutingPlan]:
+    admin = Actor.staff(user=context.people["admin"], role=Role.ADMINISTRATOR, organisation=context.organisation)
+    environment = settings.NOTIFY_ENVIRONMENT
+    for name, plan_id, channels in DEMO_ROUTING_PLANS:
+        if not RoutingPlan.objects.filter(
+            organisation=context.organisation, environment=environment, plan_id=plan_id
+        ).exists():
+            routing_plan_create(
+                actor=admin, name=name, plan_id=uuid.UUID(plan_id), channels=channels, environment=environment
+            )
+    return list(routing_plans_offered(organisation=context.organisation))
+
+
+def _plan_for(plans: list[RoutingPlan], channels: list[str]) -> RoutingPlan | None:
+    """The plan with the fewest channels that can send by all of `channels`."""
+    fitting = [plan for plan in plans if set(channels) <= set(plan.channels)]
+    return min(fitting, key=lambda plan: len(plan.channels)) if fitting else None
+
+
+def _routing_plan_id(plans: list[RoutingPlan], spec: dict[str, Any]) -> uuid.UUID:
+    plan = _plan_for(plans, spec["channels"])
+    return plan.plan_id if plan else uuid.uuid5(uuid.NAMESPACE_URL, f"demo-routing-plan/{spec['name']}")
+
+
 def seed(context: DemoContext) -> None:
     organisation = context.organisation
+    plans = _seed_routing_plans(context)
     people = {
         "designer": Actor.staff(user=context.people["designer"], role=Role.CONTENT_DESIGNER, organisation=organisation),
         "designer2": Actor.staff(
@@ -238,7 +278,7 @@ def seed(context: DemoContext) -> None:
             send_any_time=False,
             send_window_start=dt.time(8),
             send_window_end=dt.time(20),
-            routing_plan_id=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-routing-plan/{spec['name']}"),
+            routing_plan_id=_routing_plan_id(plans, spec),
             channels=spec["channels"],
         )
         state = spec["state"]

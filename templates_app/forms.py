@@ -1,15 +1,15 @@
 """Forms of the template pages. Services do the rules; forms only shape input."""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
-from notifyadmin.core.channels import Channel
+from notifyadmin.core.channels import Channel, channel_label
 from templates_app.content.limits import EDITOR_LANGUAGES
 from templates_app.content.schema import FieldType, PersonalDataClass
 from templates_app.linting import content_field_name, schema_field_name
-from templates_app.models import Purpose, Sensitivity
+from templates_app.models import NotifyEnvironment, Purpose, RoutingPlan, Sensitivity
 
 MIN_FIELD_ROWS = 3
 
@@ -32,15 +32,38 @@ class TemplateCreateForm(forms.Form):
         initial="20:00",
         error_messages={"invalid": "Enter a time like 20:00"},
     )
-    routing_plan_id = forms.UUIDField(
-        label="NHS Notify routing plan id",
-        error_messages={"required": "Enter the routing plan id", "invalid": "Enter the routing plan id as a UUID"},
+    routing_plan = forms.ChoiceField(
+        label="NHS Notify routing plan",
+        error_messages={"required": "Choose a routing plan", "invalid_choice": "Choose a routing plan from the list"},
     )
     channels = forms.MultipleChoiceField(
         choices=Channel.choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one channel"},
     )
+
+    def __init__(self, *args: Any, plans: Sequence[RoutingPlan], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plans = {str(plan.id): plan for plan in plans}
+        cast(forms.ChoiceField, self.fields["routing_plan"]).choices = [("", "Choose a routing plan")] + [
+            (key, f"{plan.name} ({plan.channels_display})") for key, plan in self.plans.items()
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        """The chosen plan becomes the template's `routing_plan_id`; it must be able to send
+        by every channel the template uses."""
+        data = super().clean() or {}
+        plan = self.plans.get(str(data.pop("routing_plan", "")))
+        if plan is not None:
+            data["routing_plan_id"] = plan.plan_id
+            missing = [c for c in data.get("channels", []) if c not in plan.channels]
+            if missing:
+                names = " or ".join(channel_label(c) for c in missing)
+                self.add_error(
+                    "channels",
+                    f"The routing plan ‘{plan.name}’ cannot send by {names}: untick it or choose another plan",
+                )
+        return data
 
 
 class VersionEditForm(forms.Form):
@@ -162,3 +185,48 @@ class SignOffForm(forms.Form):
         hazards = self.fields["hazards"]
         assert isinstance(hazards, forms.MultipleChoiceField)  # noqa: S101 - declared just above
         hazards.choices = list(hazard_choices)
+
+
+class ConfirmWithReasonForm(forms.Form):
+    """A consequential action's confirmation: the reason is recorded in the audit trail."""
+
+    reason = forms.CharField(
+        max_length=500,
+        label="Why are you doing this?",
+        error_messages={
+            "required": "Enter the reason, for the audit trail",
+            "max_length": "Reason must be 500 characters or fewer",
+        },
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Enter the reason, for the audit trail")
+        return str(reason)
+
+
+class RoutingPlanForm(forms.Form):
+    """An administrator's new routing plan: its name, NHS Notify's id, channels and environment."""
+
+    name = forms.CharField(
+        max_length=120, label="Name", error_messages={"required": "Enter the plan's name, as staff will choose it"}
+    )
+    plan_id = forms.UUIDField(
+        label="NHS Notify routing plan id",
+        error_messages={
+            "required": "Enter the routing plan id NHS Notify gave you",
+            "invalid": "Enter the routing plan id as NHS Notify gave it, like 0b0c3c16-8a5e-4b4e-9d1c-1b2f3d4e5f60",
+        },
+    )
+    channels = forms.MultipleChoiceField(
+        choices=Channel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Channels the plan can use",
+        error_messages={"required": "Choose the channels the plan can use"},
+    )
+    environment = forms.ChoiceField(
+        choices=NotifyEnvironment.choices,
+        label="NHS Notify environment",
+        error_messages={"required": "Choose the environment", "invalid_choice": "Choose the environment from the list"},
+    )

@@ -323,3 +323,55 @@ class LintAcknowledgement(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def check_name(self) -> str:
+        """The check acknowledged, in words ("Style", not "style.all_caps")."""
+        from templates_app.content.findings import check_label
+
+        return check_label(self.code)
+
+
+class NotifyEnvironment(models.TextChoices):
+    """The NHS Notify environment a routing plan id belongs to (ids differ between them)."""
+
+    LOCAL = "local", "Local sandbox"
+    SANDBOX = "sandbox", "NHS Notify sandbox"
+    INT = "int", "Integration (INT)"
+    PRODUCTION = "production", "Production"
+
+
+class RoutingPlan(models.Model):
+    """A routing plan NHS Notify issued to an organisation: templates choose one by name rather
+    than a UUID typed by hand. `plan_id` is NHS Notify's id (copied into
+    `MessageTemplate.routing_plan_id` when a template is created); `channels` are the channels
+    the plan can use, in its cascade order. Only plans of the running environment are offered."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="routing_plans")
+    name = models.CharField(max_length=120)
+    plan_id = models.UUIDField(verbose_name="NHS Notify routing plan id")
+    channels = models.JSONField(default=list)
+    environment = models.CharField(max_length=20, choices=NotifyEnvironment.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "environment", "plan_id"], name="unique_routing_plan_per_environment"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "environment", "name"], name="unique_routing_plan_name_per_environment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def channels_display(self) -> str:
+        """ "NHS App message, then Text message (SMS)": the cascade in words."""
+        return ", then ".join(channel_label(channel) for channel in self.channels)

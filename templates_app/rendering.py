@@ -9,6 +9,8 @@ Rules:
 - The subject (email only) and body are rendered with the sandboxed, restricted renderer
   (templates_app.content.rendering). Content that cannot be rendered (a draft whose text
   breaks the syntax or uses a placeholder the schema lacks) is `ContentUnrenderable`.
+- Date fields show in UK style ("Tuesday 1 December 2026"), as patients read them; SMS cost
+  comes from the configured price (settings.SMS_PRICE_PER_FRAGMENT_GBP) and is an estimate.
 - A language the version has no content in falls back to English, and the result says so.
   A channel the version has no content for is `ContentMissing` (a NotFound).
 - Compiled templates are cached per (version id, content hash, channel, language) in a
@@ -19,11 +21,15 @@ Rules:
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
+
+from django.conf import settings
 
 from notifyadmin.core.channels import Channel, Language, channel_label, language_label
 from notifyadmin.core.errors import DomainError, InvalidInput, NotFound
@@ -31,8 +37,8 @@ from templates_app.content import rendering as content_rendering
 from templates_app.content.limits import HTML_CHANNELS, SUBJECT_CHANNELS
 from templates_app.content.markdown_check import to_html
 from templates_app.content.rendering import CompiledTemplate, RenderError, TemplateSyntaxProblem
-from templates_app.content.schema import PersonalisationField, validate_values
-from templates_app.content.sms import SmsInfo, sms_info
+from templates_app.content.schema import FieldType, PersonalisationField, validate_values
+from templates_app.content.sms import DEFAULT_PRICE_PER_FRAGMENT, SmsInfo, sms_info
 from templates_app.models import TemplateVersion, VersionContent
 
 # How many (version, channel, language) compilations are kept: a dispatcher works through a
@@ -150,9 +156,10 @@ def version_render(
     if errors:
         raise PersonalisationInvalid(errors)
     compiled = _compiled(version.id, _cache_key_hash(version), channel, language)
+    shown = display_values(version=version, values=values)
     try:
-        subject = compiled.subject.render(values) if compiled.subject else ""
-        body = compiled.body.render(values)
+        subject = compiled.subject.render(shown) if compiled.subject else ""
+        body = compiled.body.render(shown)
     except RenderError as error:
         # The schema lacks a placeholder the text uses: a draft not yet fit to submit.
         raise ContentUnrenderable(f"This content cannot be rendered: {error}") from error
@@ -165,8 +172,31 @@ def version_render(
         subject=subject,
         body=body,
         html=to_html(body) if html and channel in HTML_CHANNELS else None,
-        sms=sms_info(body) if channel == Channel.SMS else None,
+        sms=sms_info(body, price_per_fragment=sms_price_per_fragment()) if channel == Channel.SMS else None,
     )
+
+
+def uk_date(value: str) -> str:
+    """An ISO date as patients read it in the UK: "2026-12-01" -> "Tuesday 1 December 2026"."""
+    day = dt.date.fromisoformat(value)
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def display_values(*, version: TemplateVersion, values: Mapping[str, str]) -> dict[str, str]:
+    """The values as the message shows them: date fields in UK style, the rest as given.
+    Assumes `values` passed `personalisation_errors` (a date field holds a real ISO date)."""
+    dates = {field.name for field in _fields(version) if field.type == FieldType.DATE}
+    return {name: uk_date(value) if name in dates else value for name, value in values.items()}
+
+
+def sms_price_per_fragment() -> Decimal:
+    """The configured price of one SMS fragment (settings.SMS_PRICE_PER_FRAGMENT_GBP): an estimate."""
+    return Decimal(str(getattr(settings, "SMS_PRICE_PER_FRAGMENT_GBP", DEFAULT_PRICE_PER_FRAGMENT)))
+
+
+def letter_price() -> Decimal:
+    """The configured price of one letter (settings.LETTER_PRICE_GBP): an estimate."""
+    return Decimal(str(getattr(settings, "LETTER_PRICE_GBP", "0.68")))
 
 
 def sample_values_of(version: TemplateVersion) -> dict[str, str]:

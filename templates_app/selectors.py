@@ -114,22 +114,46 @@ def template_history(*, template: MessageTemplate) -> QuerySet[Any]:
     return template_rows.union(version_rows, all=True).order_by("-when")
 
 
-_CHANGE_WORDS = {"+": "created", "~": "changed", "-": "deleted"}
+# What a person did to a version, by the status their change left it in.
+_VERSION_VERBS = {
+    VersionStatus.DRAFT: "saved the draft of version {number}",
+    VersionStatus.SUBMITTED: "submitted version {number} for content review",
+    VersionStatus.WITHDRAWN: "withdrew version {number} from review",
+    VersionStatus.CHANGES_REQUESTED: "requested changes to version {number}",
+    VersionStatus.CONTENT_APPROVED: "approved the content of version {number}",
+    VersionStatus.SIGNED_OFF: "signed off version {number}",
+    VersionStatus.PUBLISHED: "published version {number}",
+    VersionStatus.SUPERSEDED: "published a newer version, so version {number} was superseded",
+    VersionStatus.RETIRED: "retired version {number}",
+}
+
+
+def _history_sentence(row: dict[str, Any], who: str) -> str:
+    if row["kind"] == "template":
+        verbs = {"+": "created the template", "-": "deleted the template"}
+        verb = verbs.get(row["change"], "changed the template's settings")
+        return f"{who} {verb}"
+    number = f"{row['number_major']}.{row['number_minor']}" if row["number_major"] is not None else "(draft)"
+    if row["change"] == "+":
+        return f"{who} started a new draft"
+    if row["change"] == "-":
+        return f"{who} deleted version {number}"
+    verb = _VERSION_VERBS.get(row["state"], "changed version {number}")
+    if row["state"] == VersionStatus.DRAFT and row["number_major"] is None:
+        verb = "saved the draft"
+    return f"{who} {verb.format(number=number)}"
 
 
 def history_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A page of `template_history` as when / who / what / detail, the people read in one query."""
+    """A page of `template_history` as sentences ("Helen Marsh signed off version 1.2"), the
+    people read in one query."""
     rows = list(rows)
     people = StaffUser.objects.in_bulk({row["who_id"] for row in rows if row["who_id"]})
     shown = []
     for row in rows:
-        change = _CHANGE_WORDS.get(row["change"], row["change"])
-        if row["kind"] == "template":
-            what, detail = f"Template {change}", ""
-        else:
-            number = f"{row['number_major']}.{row['number_minor']}" if row["number_major"] is not None else "draft"
-            what, detail = f"Version {number} {change}", VersionStatus(row["state"]).label
-        shown.append({"when": row["when"], "who": people.get(row["who_id"]), "what": what, "detail": detail})
+        person = people.get(row["who_id"])
+        who = person.display_name if person else "The system"
+        shown.append({"when": row["when"], "who": person, "sentence": _history_sentence(row, who)})
     return shown
 
 

@@ -359,3 +359,6 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 PATIENT_SEARCH_HINT = env.str(
     "PATIENT_SEARCH_HINT", default="For example, 943 476 5919. For your safety this is cleared if there is a problem."
 )
+# Estimated prices shown on template previews (GBP; illustrative until the contract's are set).
+SMS_PRICE_PER_FRAGMENT_GBP = env.str("SMS_PRICE_PER_FRAGMENT_GBP", default="0.0197")
+LETTER_PRICE_GBP = env.str("LETTER_PRICE_GBP", default="0.68")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from notifyadmin.core.channels import Channel
+from notifyadmin.core.channels import Channel, content_label
 
 from . import readability
 
@@ -74,6 +74,46 @@ class Finding:
     language: str | None = None
     line: int | None = None
     part: str | None = None
+
+    @property
+    def check(self) -> str:
+        """The check in words: "Personalisation", not "placeholder.undeclared"."""
+        return check_label(self.code)
+
+    @property
+    def where(self) -> str:
+        """Where the finding is, in words: "NHS App message in English, subject, line 3"."""
+        if self.channel is None:
+            return ""
+        parts = [content_label(self.channel, self.language or "en")]
+        if self.part == "subject":
+            parts.append("subject")
+        if self.line:
+            parts.append(f"line {self.line}")
+        return ", ".join(parts)
+
+
+# Each check's family (the code's prefix), as content designers name it.
+CHECK_LABELS: dict[str, str] = {
+    "content": "Content",
+    "language": "Languages",
+    "length": "Length",
+    "link": "Link text",
+    "markdown": "Formatting",
+    "personal_data": "Personal data",
+    "placeholder": "Personalisation",
+    "readability": "Readability",
+    "schema": "Personalisation fields",
+    "sms": "Text message length and cost",
+    "style": "Style",
+    "subject": "Subject line",
+    "template": "Template syntax",
+}
+
+
+def check_label(code: str) -> str:
+    """A finding code's check in words ("style.all_caps" -> "Style")."""
+    return CHECK_LABELS.get(code.split(".", 1)[0], "Check")
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ Rules for a field:
   underscores), at most 50 characters, unique within the schema, and not a word the
   template syntax reserves (``if``, ``not``, ``true`` ...).
 - ``type`` is one of :class:`FieldType`.
-- ``max_length`` is a whole number above zero.
+- ``max_length`` is a whole number above zero (a date needs none: its form bounds it).
 - ``personal_data`` is one of :class:`PersonalDataClass`.
 - ``sample_value`` is not blank, fits ``max_length`` and matches its type:
 
@@ -185,7 +185,8 @@ def check_value(field: PersonalisationField, value: str, *, echo: bool = True) -
         return "must be text"
     if not value.strip():
         return "is blank"
-    if len(value) > field.max_length:
+    # A date's form (YYYY-MM-DD) bounds its length: it needs no maximum.
+    if field.type != FieldType.DATE and len(value) > field.max_length:
         return f"is {len(value)} characters long, more than the maximum of {field.max_length}"
     return _type_problem(field.type, value, echo=echo)
 
@@ -239,7 +240,7 @@ def _field_problems(field: PersonalisationField, earlier_names: set[str]) -> lis
         error("type", f"the type {field.type!r} is not known: use one of {known}")
 
     length_valid = isinstance(field.max_length, int) and not isinstance(field.max_length, bool) and field.max_length > 0
-    if not length_valid:
+    if not length_valid and field.type != FieldType.DATE:
         error("max_length", "the maximum length must be a whole number above 0")
 
     if field.personal_data not in PersonalDataClass.__members__.values():

@@ -110,12 +110,20 @@ def prose(text: str, *, markdown: bool) -> str:
     return "\n".join(lines)
 
 
+# A keyword the patient sends back ("Reply STOP to opt out"): written in capitals so that it is
+# typed exactly, not shouting.
+_REPLY_KEYWORD = re.compile(r"\b(?:reply|text|send)\s+(?:with\s+)?([A-Z]{2,})\b", re.IGNORECASE)
+
+
 def all_caps_issues(text: str) -> list[StyleIssue]:
-    """Words in capitals that are neither allowed acronyms nor jargon."""
+    """Words in capitals that are neither allowed acronyms, jargon, nor a reply keyword."""
     issues: list[StyleIssue] = []
     for line_number, line in enumerate(text.splitlines(), start=1):
         seen: set[str] = set()
+        keywords = {m.start(1) for m in _REPLY_KEYWORD.finditer(line) if m.group(1).isupper()}
         for match in _CAPITAL_WORD.finditer(line):
+            if match.start() in keywords:
+                continue
             word = match.group()
             letters = word.replace("&", "")
             jargon = word in JARGON or word.lower() in JARGON

@@ -8,6 +8,7 @@ each other and with drafting.
 
 from django.db import transaction
 
+from audit.services import audit_record
 from notifyadmin.core.actor import Actor
 from notifyadmin.core.errors import NotFound, PermissionRefused
 from templates_app import workflow
@@ -24,8 +25,9 @@ def _lock_template(name: str, version: TemplateVersion, actor: Actor) -> Message
     return MessageTemplate.objects.select_for_update().get(pk=version.template_id)
 
 
-def version_publish(*, actor: Actor, version: TemplateVersion) -> TemplateVersion:
-    """Bind a signed-off version to its template; the version published before is superseded."""
+def version_publish(*, actor: Actor, version: TemplateVersion, reason: str = "") -> TemplateVersion:
+    """Bind a signed-off version to its template; the version published before is superseded.
+    The publisher's `reason` is recorded on the published event and on the superseded one."""
     with transaction.atomic():
         template = _lock_template(workflow.PUBLISH, version, actor)
         current = lock_and_check(workflow.PUBLISH, version=version, actor=actor)
@@ -34,12 +36,21 @@ def version_publish(*, actor: Actor, version: TemplateVersion) -> TemplateVersio
             previous = lock_and_check(workflow.SUPERSEDE, version=previous, actor=actor)
             previous.status = workflow.VERSION_WORKFLOW[workflow.SUPERSEDE].target
             previous.save(update_fields=["status", "updated_at"])
+            audit_record(
+                actor=actor,
+                action="template.version.superseded",
+                target_type="template_version",
+                target_id=str(previous.id),
+                reason=reason,
+                details={"template_id": str(template.id), "number": previous.number, "replaced_by": str(current.id)},
+            )
         advance(
             current,
             workflow.PUBLISH,
             actor=actor,
             audit_action="template.version.published",
             stamp="published_at",
+            reason=reason,
             details={
                 "content_hash": str(current.content_hash),
                 "superseded_id": str(previous.id) if previous else None,

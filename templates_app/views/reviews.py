@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from notifyadmin.accounts.access import requires
 from notifyadmin.accounts.actors import actor_of
@@ -29,7 +29,7 @@ from templates_app import selectors, services, workflow
 from templates_app.forms import ContentReviewForm, SignOffForm
 from templates_app.models import TemplateVersion
 from templates_app.services.reviews import SIGNOFF_DECLARATION, signoff_authentication_fresh
-from templates_app.views._common import act_on_version, errors_onto
+from templates_app.views._common import errors_onto
 
 CHANGES_REQUESTED_MESSAGE = "Changes requested. A new draft has gone back to the author."
 
@@ -175,29 +175,4 @@ def version_sign_off(request: HttpRequest, template_id: Any, version_id: Any) ->
         declaration=SIGNOFF_DECLARATION,
         refusal=refusal,
         restored_message=RESTORED_MESSAGE if restored else "",
-    )
-
-
-@requires(Permission.TEMPLATE_PUBLISH)
-@require_POST
-def version_publish(request: HttpRequest, template_id: Any, version_id: Any) -> HttpResponse:
-    return act_on_version(
-        request,
-        template_id,
-        version_id,
-        lambda actor, version: services.version_publish(actor=actor, version=version),
-        lambda version: f"Version {version.number} published. Messages now send with it.",
-    )
-
-
-@requires(Permission.TEMPLATE_PUBLISH)
-@require_POST
-def version_retire(request: HttpRequest, template_id: Any, version_id: Any) -> HttpResponse:
-    reason = request.POST.get("reason", "")[:500]
-    return act_on_version(
-        request,
-        template_id,
-        version_id,
-        lambda actor, version: services.version_retire(actor=actor, version=version, reason=reason),
-        lambda version: f"Version {version.number} retired. The template sends nothing until another is published.",
     )

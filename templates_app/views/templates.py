@@ -16,6 +16,7 @@ from templates_app import selectors, services
 from templates_app.content.diff import side_by_side
 from templates_app.forms import TemplateCreateForm
 from templates_app.models import VersionStatus
+from templates_app.services.routing_plans import routing_plans_offered
 from templates_app.views._common import errors_onto, page_links
 
 
@@ -42,16 +43,18 @@ def template_list(request: HttpRequest) -> HttpResponse:
 @requires(Permission.TEMPLATE_EDIT)
 @require_http_methods(["GET", "POST"])
 def template_create(request: HttpRequest) -> HttpResponse:
-    form = TemplateCreateForm(request.POST or None)
+    actor = actor_of(request)
+    plans = list(routing_plans_offered(organisation=actor.acting_organisation))
+    form = TemplateCreateForm(request.POST or None, plans=plans)
     if request.method == "POST" and form.is_valid():
         try:
-            template = services.template_create(actor=actor_of(request), **form.cleaned_data)
+            template = services.template_create(actor=actor, **form.cleaned_data)
         except services.ContentInvalid as error:
             errors_onto(form, error)
         else:
             messages.success(request, f"Template ‘{template.name}’ created with a first draft.")
             return redirect("templates_app:template-detail", template.id)
-    return render_form_page(request, "templates_app/template_create.jinja", {"form": form})
+    return render_form_page(request, "templates_app/template_create.jinja", {"form": form, "plans": plans})
 
 
 @requires(Permission.TEMPLATE_VIEW)
@@ -82,6 +85,9 @@ def template_detail(request: HttpRequest, template_id: Any) -> HttpResponse:
             "compare_latest": latest_two if len(latest_two) == 2 else None,
             "has_draft": template.versions.filter(status=VersionStatus.DRAFT).exists(),
             "can_edit": actor.can(Permission.TEMPLATE_EDIT),
+            "routing_plan": routing_plans_offered(organisation=template.organisation)
+            .filter(plan_id=template.routing_plan_id)
+            .first(),
         },
     )
 

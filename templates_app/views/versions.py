@@ -3,21 +3,20 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from notifyadmin.accounts.access import requires
 from notifyadmin.accounts.actors import actor_of
 from notifyadmin.accounts.roles import Permission
-from notifyadmin.core.channels import Channel, Language, channel_label, language_label
+from notifyadmin.core.channels import Channel, channel_label, language_label
 from notifyadmin.core.forms import error_summary_items
-from templates_app import linting, selectors, services
+from templates_app import four_eyes, linting, selectors, services
 from templates_app.content.limits import CHANNEL_MAX_CHARACTERS
 from templates_app.forms import VersionEditForm
 from templates_app.linting import content_field_name
 from templates_app.models import TemplateVersion
-from templates_app.rendering import ContentUnrenderable, PersonalisationInvalid, sample_values_of, version_render
 from templates_app.services.reviews import SIGNOFF_STEPUP_MAX_AGE
 from templates_app.views._common import act_on_version, errors_onto
 from templates_app.workflow import available_actions
@@ -61,6 +60,8 @@ def version_detail(request: HttpRequest, template_id: Any, version_id: Any) -> H
             "other_versions": selectors.versions_of(template=version.template).exclude(pk=version.pk)[:50],
             # Exactly what the services would allow this person now (templates_app.workflow).
             "actions": available_actions(version, actor),
+            # Where a four-eyes rule stops this person: why, and who can instead.
+            "not_you": four_eyes.not_you(version, actor),
             "stepup_minutes": int(SIGNOFF_STEPUP_MAX_AGE.total_seconds() // 60),
         },
     )
@@ -142,42 +143,6 @@ def version_edit(request: HttpRequest, template_id: Any, version_id: Any) -> Htt
                 return redirect("templates_app:version-submit", version.template_id, version.id)
             return redirect("templates_app:version-edit", version.template_id, version.id)
     return _edit_page(request, version, form, [], status=400)
-
-
-@requires(Permission.TEMPLATE_VIEW)
-@require_GET
-def version_preview(request: HttpRequest, template_id: Any, version_id: Any) -> HttpResponse:
-    """The version rendered by `version_render` with its sample values, as it would be sent."""
-    version = selectors.version_get(actor=actor_of(request), template_id=template_id, version_id=version_id)
-    pairs = list(version.contents.order_by("channel", "language").values_list("channel", "language"))
-    if not pairs:
-        raise Http404
-    channel = request.GET.get("channel") or pairs[0][0]
-    language = request.GET.get("language") or Language.ENGLISH
-    if channel not in {c for c, _ in pairs} or language not in Language.values:
-        raise Http404
-    rendered, problems = None, []
-    try:
-        rendered = version_render(version=version, channel=channel, language=language, values=sample_values_of(version))
-    except PersonalisationInvalid as error:
-        problems = [problem for messages_ in error.errors.values() for problem in messages_]
-    except ContentUnrenderable as error:
-        problems = [str(error)]
-    return render(
-        request,
-        "templates_app/version_preview.jinja",
-        {
-            "template": version.template,
-            "version": version,
-            "channel": channel,
-            "language": language,
-            "pairs": [(c, lang, channel_label(c), language_label(lang)) for c, lang in pairs],
-            "rendered": rendered,
-            "problems": problems,
-            "channel_label": channel_label(channel),
-            "language_label": language_label(rendered.language if rendered else language),
-        },
-    )
 
 
 @requires(Permission.TEMPLATE_EDIT)

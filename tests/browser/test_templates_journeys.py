@@ -1,19 +1,38 @@
 """Template governance in the browser: a designer drafts and submits, a second designer approves
 the content, a clinical safety officer signs off (confirming their password), the designer publishes."""
 
+import uuid
+
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from notifyadmin.accounts.roles import Role
+from templates_app.models import RoutingPlan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+PLAN_LABEL = "NHS App, then text message (NHS App message, then Text message (SMS))"
+
+
+def a_routing_plan(organisation):
+    """The organisation's routing plan, configured by an administrator, that designers choose."""
+    return RoutingPlan.objects.create(
+        organisation=organisation,
+        name="NHS App, then text message",
+        plan_id=uuid.UUID("00000000-0000-0000-0000-000000000006"),
+        channels=["nhsapp", "sms"],
+        environment=settings.NOTIFY_ENVIRONMENT,
+    )
 
 
 def sign_out(page):
     page.get_by_role("button", name="Sign out").click()
 
 
-def test_draft_review_sign_off_and_publish(page, make_staff, sign_in, assert_accessible):
+def test_draft_review_sign_off_and_publish(page, make_staff, sign_in, assert_accessible, organisation):
+    a_routing_plan(organisation)
     designer = make_staff(Role.CONTENT_DESIGNER, first_name="Priya", last_name="Shah")
     designer2 = make_staff(Role.CONTENT_DESIGNER, first_name="Tom", last_name="Okafor")
     cso = make_staff(Role.CLINICAL_SAFETY_OFFICER, first_name="Helen", last_name="Marsh")
@@ -25,7 +44,7 @@ def test_draft_review_sign_off_and_publish(page, make_staff, sign_in, assert_acc
     page.get_by_role("link", name="Create a template").click()
     assert_accessible(page)
     page.get_by_label("Template name").fill("Appointment booked")
-    page.get_by_label("NHS Notify routing plan id").fill("0b0c3c16-8a5e-4b4e-9d1c-1b2f3d4e5f60")
+    page.get_by_label("NHS Notify routing plan").select_option(label=PLAN_LABEL)
     page.get_by_label("NHS App message").check()
     page.get_by_role("button", name="Create template").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Appointment booked")
@@ -47,7 +66,7 @@ def test_draft_review_sign_off_and_publish(page, make_staff, sign_in, assert_acc
     expect(page.get_by_text("Version submitted for content review.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Preview with sample values").click()
-    expect(page.get_by_text("Your appointment is on 2026-03-27.")).to_be_visible()
+    expect(page.get_by_text("Your appointment is on Friday 27 March 2026.")).to_be_visible()
     assert_accessible(page)
     sign_out(page)
 
@@ -92,20 +111,36 @@ def test_draft_review_sign_off_and_publish(page, make_staff, sign_in, assert_acc
     sign_in(page, designer.username)
     page.goto("/templates/work-queue/")
     page.get_by_role("link", name="Appointment booked").click()
+    page.get_by_role("link", name="Publish version 1.0").click()
+    # The confirmation says what publishing does and asks why, before anything changes
+    expect(page.get_by_role("heading", level=1)).to_have_text("Publish version 1.0?")
+    expect(page.get_by_text("Version 1.0 becomes the version every message created from")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Publish version 1.0").click()
+    expect(page.get_by_text("Enter the reason, for the audit trail").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Why are you doing this?").fill("First version, approved at the clinical governance meeting")
     page.get_by_role("button", name="Publish version 1.0").click()
     expect(page.get_by_text("Version 1.0 published. Messages now send with it.")).to_be_visible()
     assert_accessible(page)
+    # Retiring asks first too, in the words of what stops
+    page.get_by_role("link", name="Retire version 1.0").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Retire version 1.0?")
+    expect(page.get_by_text("will stop sending")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Cancel: keep version 1.0 as it is").click()
     page.get_by_role("link", name="Back to Appointment booked").click()
     expect(page.get_by_text("Version 1.0", exact=True).first).to_be_visible()
     assert_accessible(page)
 
 
-def test_pressing_enter_in_the_editor_saves_the_draft(page, make_staff, sign_in):
+def test_pressing_enter_in_the_editor_saves_the_draft(page, make_staff, sign_in, organisation):
+    a_routing_plan(organisation)
     designer = make_staff(Role.CONTENT_DESIGNER)
     sign_in(page, designer.username)
     page.goto("/templates/new/")
     page.get_by_label("Template name").fill("Results ready")
-    page.get_by_label("NHS Notify routing plan id").fill("0b0c3c16-8a5e-4b4e-9d1c-1b2f3d4e5f60")
+    page.get_by_label("NHS Notify routing plan").select_option(label=PLAN_LABEL)
     page.get_by_label("NHS App message").check()
     page.get_by_role("button", name="Create template").click()
     page.get_by_role("link", name="Draft", exact=True).click()

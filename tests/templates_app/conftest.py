@@ -146,3 +146,19 @@ def version_in(as_designer, as_designer2, as_cso) -> Callable[..., TemplateVersi
         raise AssertionError(status)
 
     return make
+
+
+@pytest.fixture
+def routing_plan(organisation):
+    """A routing plan of the organisation in the running environment (NHS App, then SMS)."""
+    from django.conf import settings
+
+    from templates_app.models import RoutingPlan
+
+    return RoutingPlan.objects.create(
+        organisation=organisation,
+        name="NHS App, then text message",
+        plan_id=uuid.UUID("00000000-0000-0000-0000-000000000006"),
+        channels=["nhsapp", "sms"],
+        environment=settings.NOTIFY_ENVIRONMENT,
+    )

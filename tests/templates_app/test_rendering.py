@@ -66,8 +66,8 @@ def test_email_renders_subject_body_and_html(version):
         language="en",
         requested_language="en",
         subject="Your Eye clinic appointment",
-        body="See you on 2026-04-01.",
-        html="<p>See you on 2026-04-01.</p>",
+        body="See you on Wednesday 1 April 2026.",
+        html="<p>See you on Wednesday 1 April 2026.</p>",
         sms=None,
     )
     assert message.fallback_note == ""
@@ -77,13 +77,17 @@ def test_email_renders_subject_body_and_html(version):
 
 def test_sms_has_fragment_information_and_no_html(version):
     message = version_render(version=version, channel="sms", language="en", values=VALUES)
-    assert (message.body, message.html, message.subject) == ("Eye clinic on 2026-04-01.", None, "")
-    assert (message.sms.encoding, message.sms.characters, message.sms.fragments) == ("GSM-7", 25, 1)
+    assert (message.body, message.html, message.subject) == ("Eye clinic on Wednesday 1 April 2026.", None, "")
+    assert (message.sms.encoding, message.sms.characters, message.sms.fragments) == ("GSM-7", 37, 1)
 
 
 def test_welsh_is_used_when_the_version_has_it(version):
     message = version_render(version=version, channel="sms", language="cy", values=VALUES)
-    assert (message.language, message.body, message.language_fell_back) == ("cy", "Eye clinic ar 2026-04-01.", False)
+    assert (message.language, message.body, message.language_fell_back) == (
+        "cy",
+        "Eye clinic ar Wednesday 1 April 2026.",
+        False,
+    )
 
 
 def test_a_language_the_version_lacks_falls_back_to_english_and_says_so(version):
@@ -119,7 +123,7 @@ def test_a_channel_the_version_lacks_is_not_found(version):
             {**VALUES, "appointment_date": "2026-04-01T09"},
             {
                 "appointment_date": [
-                    "Field 1 (appointment_date): the value is 13 characters long, more than the maximum of 10."
+                    "Field 1 (appointment_date): the value is not a date in the form YYYY-MM-DD, like 2026-03-03."
                 ]
             },
         ),
@@ -141,7 +145,7 @@ def test_a_channel_the_version_lacks_is_not_found(version):
         ),
         (["2026-04-01"], {"": ["Personalisation must be a set of named values."]}),
     ],
-    ids=["missing", "too-long", "wrong-format", "not-text", "not-in-schema", "not-a-mapping"],
+    ids=["missing", "not-a-date", "wrong-format", "not-text", "not-in-schema", "not-a-mapping"],
 )
 def test_values_are_refused_field_by_field_without_repeating_them(version, values, errors):
     with pytest.raises(PersonalisationInvalid) as invalid:
@@ -172,7 +176,7 @@ def test_a_saved_draft_is_never_rendered_from_a_stale_compilation(version_in, as
     draft = version_in(VersionStatus.DRAFT)
     values = {"appointment_date": "2026-04-01"}
     assert version_render(version=draft, channel="sms", language="en", values=values).body == (
-        "Your appointment is on 2026-04-01."
+        "Your appointment is on Wednesday 1 April 2026."
     )
     services.version_draft_save(
         actor=as_designer,
@@ -186,7 +190,10 @@ def test_a_saved_draft_is_never_rendered_from_a_stale_compilation(version_in, as
         ],
     )
     draft = TemplateVersion.objects.get(pk=draft.pk)
-    assert version_render(version=draft, channel="sms", language="en", values=values).body == "Now on 2026-04-01."
+    assert (
+        version_render(version=draft, channel="sms", language="en", values=values).body
+        == "Now on Wednesday 1 April 2026."
+    )
 
 
 def test_ten_thousand_messages_of_one_version_compile_once(version, monkeypatch, django_assert_max_num_queries):

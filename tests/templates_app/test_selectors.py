@@ -70,15 +70,17 @@ def test_history_is_one_paginated_query_newest_first(version_in, django_assert_n
     assert shown[0] == {
         "when": rows[0]["when"],
         "who": None,  # services called outside a request: simple-history records no user
-        "what": "Version 1.0 changed",
-        "detail": "Awaiting content review",
+        "sentence": "The system submitted version 1.0 for content review",
     }
 
 
 def test_history_rows_name_template_and_version_changes(version_in):
     version = version_in(VersionStatus.DRAFT)
     shown = selectors.history_rows(selectors.template_history(template=version.template))
-    assert [row["what"] for row in shown][-2:] == ["Version draft created", "Template created"]
+    assert [row["sentence"] for row in shown][-2:] == [
+        "The system started a new draft",
+        "The system created the template",
+    ]
 
 
 # --- Work queues ----------------------------------------------------------------------

@@ -75,7 +75,7 @@ def test_service_desk_cannot_see_templates(client_for):
     assert client_for(Role.SERVICE_DESK).get(reverse("templates_app:template-list")).status_code == 403
 
 
-def test_create_template_makes_a_first_draft(designer_client, organisation):
+def test_create_template_makes_a_first_draft(designer_client, organisation, routing_plan):
     response = designer_client.post(
         reverse("templates_app:template-create"),
         {
@@ -84,17 +84,18 @@ def test_create_template_makes_a_first_draft(designer_client, organisation):
             "sensitivity": "sensitive",
             "send_window_start": "08:00",
             "send_window_end": "20:00",
-            "routing_plan_id": "0b0c3c16-8a5e-4b4e-9d1c-1b2f3d4e5f60",
+            "routing_plan": str(routing_plan.id),
             "channels": ["nhsapp"],
         },
     )
     template = MessageTemplate.objects.get(name="Results ready")
     assert response.status_code == 302
     assert template.versions.get().status == VersionStatus.DRAFT
+    assert template.routing_plan_id == routing_plan.plan_id
 
 
 @pytest.mark.hazard("HAZ-004")
-def test_create_template_refuses_any_time_for_routine(designer_client):
+def test_create_template_refuses_any_time_for_routine(designer_client, routing_plan):
     response = designer_client.post(
         reverse("templates_app:template-create"),
         {
@@ -102,7 +103,7 @@ def test_create_template_refuses_any_time_for_routine(designer_client):
             "purpose": "test_results",
             "sensitivity": "routine",
             "send_any_time": "on",
-            "routing_plan_id": "0b0c3c16-8a5e-4b4e-9d1c-1b2f3d4e5f60",
+            "routing_plan": str(routing_plan.id),
             "channels": ["nhsapp"],
         },
     )
@@ -173,19 +174,6 @@ def test_add_another_field_keeps_the_text(version_in, designer_client):
     page = response.content.decode()
     assert 'name="field-3-name"' in page
     assert "Unsaved {{ appointment_date }}" in page
-
-
-def test_sms_preview_shows_encoding_fragments_and_cost(version_in, designer_client):
-    version = version_in(VersionStatus.SUBMITTED)
-    url = reverse("templates_app:version-preview", args=[version.template_id, version.id])
-    page = designer_client.get(url, {"channel": "sms", "language": "en"}).content.decode()
-    assert '<pre class="app-content-text app-sms-preview">Your appointment is on 2026-03-27.</pre>' in page
-    assert summary_rows(page) == {
-        "Encoding": "GSM-7",
-        "Characters": "34",
-        "Fragments": "1",
-        "Cost per message": "£0.0197",
-    }
 
 
 def test_compare_highlights_changes(version_in, designer_client, as_designer):

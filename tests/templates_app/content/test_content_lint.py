@@ -487,6 +487,22 @@ def test_words_in_capitals_are_a_warning_except_acronyms() -> None:
     assert only(clean, "style.all_caps") == []
 
 
+def test_a_reply_keyword_in_capitals_is_not_shouting() -> None:
+    # Given an SMS that tells the patient which word to send back
+    findings = lint(Channel.SMS, "Reply STOP to opt out. Text YES to confirm. STOP PLEASE", schema=[])
+    # Then the keywords pass, and capitals that are not a keyword are still flagged
+    assert summary(findings, "style.all_caps") == [
+        (
+            1,
+            '"STOP" is in capital letters, which is harder to read. Use capitals only for acronyms like NHS.',
+        ),
+        (
+            1,
+            '"PLEASE" is in capital letters, which is harder to read. Use capitals only for acronyms like NHS.',
+        ),
+    ]
+
+
 def test_subject_in_capitals_is_a_warning() -> None:
     findings = lint(Channel.EMAIL, "Hello", subject="URGENT appointment", schema=[])
     assert [(f.code, f.part, f.line) for f in findings] == [("style.all_caps", "subject", 1)]
