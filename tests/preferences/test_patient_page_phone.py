@@ -1,0 +1,74 @@
+"""The patient page made for a phone call: the caller's date of birth and postcode hidden and
+revealed deliberately (audited), channels the patient cannot receive today flagged on the grid,
+a revealed mobile number in UK format, and links to the message history and manual send."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from notifyadmin.accounts.roles import Role
+from preferences.models import Patient
+
+pytestmark = pytest.mark.django_db
+REASON = "Patient phoned the service desk"
+
+
+@pytest.fixture
+def desk(client_for, desk_user, patient):
+    client = client_for(Role.SERVICE_DESK, user=desk_user)
+    client.post(
+        reverse("preferences:patient-find"),
+        {"search_by": "nhs_number", "search_value": patient.nhs_number, "reason": REASON, "reason_detail": ""},
+    )
+    return client
+
+
+@pytest.fixture
+def caller(patient):
+    Patient.objects.filter(pk=patient.pk).update(date_of_birth=dt.date(1968, 3, 14), postcode="LS1 4AP")
+    return patient
+
+
+def test_date_of_birth_and_postcode_are_hidden_until_revealed(desk, caller):
+    body = desk.get(reverse("preferences:patient-detail", args=[caller.id])).content.decode()
+    assert "Hidden" in body and "LS1 4AP" not in body and "1968" not in body
+    assert not AuditEvent.objects.filter(action="patient.identity.revealed").exists()
+
+
+def test_revealing_them_shows_uk_style_and_is_audited_with_the_search_reason(desk, caller):
+    response = desk.post(reverse("preferences:identity-reveal", args=[caller.id]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    assert '<strong class="app-revealed">14 March 1968</strong>' in body
+    assert '<strong class="app-revealed">LS1 4AP</strong>' in body
+    event = AuditEvent.objects.get(action="patient.identity.revealed")
+    assert event.reason == REASON and event.patient_ref == str(caller.id)
+
+
+def test_reveal_is_refused_by_get_and_for_roles_without_reveal(desk, caller, client_for):
+    assert desk.get(reverse("preferences:identity-reveal", args=[caller.id])).status_code == 405
+    auditor = client_for(Role.AUDITOR)
+    assert auditor.post(reverse("preferences:identity-reveal", args=[caller.id])).status_code == 403
+
+
+def test_a_revealed_mobile_is_in_uk_format(desk, patient):
+    mobile = patient.contact_points.get(kind="mobile")
+    body = desk.post(reverse("preferences:contact-reveal", args=[patient.id, mobile.id])).content.decode()
+    assert '<strong class="app-revealed">07400 123456</strong>' in body
+
+
+def test_the_grid_flags_channels_the_patient_cannot_receive_today(desk, patient):
+    # Given a patient with a mobile and an email but no NHS App and no postal address
+    body = desk.get(reverse("preferences:patient-detail", args=[patient.id])).content.decode()
+    # Then the NHS App and letter cells say why, once per category shown
+    assert "<strong>Cannot receive today:</strong> does not use the NHS App" in body
+    assert "<strong>Cannot receive today:</strong> no postal address" in body
+
+
+def test_the_page_links_to_messages_and_send(desk, patient):
+    body = desk.get(reverse("preferences:patient-detail", args=[patient.id])).content.decode()
+    assert f'href="{reverse("sending:patient-history", args=[patient.id])}">Messages sent to the patient' in body
+    assert f'href="{reverse("sending:patient-send", args=[patient.id])}">Send a message' in body
