@@ -46,6 +46,11 @@ EXPORT_COLUMNS = [
 ]
 
 
+def _cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: one starting with = + - @ would run as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def _row(view: MessageView) -> list[str]:
     message = view.message
     content = message_content(message)
@@ -71,7 +76,7 @@ def history_export(*, actor: Actor, patient: Any, reason: str) -> str:
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     for view in views:
-        writer.writerow(_row(view))
+        writer.writerow([_cell(value) for value in _row(view)])
     with transaction.atomic():
         audit_record(
             actor=actor,

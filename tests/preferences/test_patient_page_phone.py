@@ -10,6 +10,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from notifyadmin.accounts.roles import Role
 from preferences.models import Patient
+from preferences.selectors import patient_timeline
 
 pytestmark = pytest.mark.django_db
 REASON = "Patient phoned the service desk"
@@ -72,3 +73,27 @@ def test_the_page_links_to_messages_and_send(desk, patient):
     body = desk.get(reverse("preferences:patient-detail", args=[patient.id])).content.decode()
     assert f'href="{reverse("sending:patient-history", args=[patient.id])}">Messages sent to the patient' in body
     assert f'href="{reverse("sending:patient-send", args=[patient.id])}">Send a message' in body
+
+
+def test_revert_states_its_effect_asks_why_and_records_the_reason(desk, patient):
+    # Given a change that stopped prescription texts
+    before = patient_timeline(patient=patient)[0].change_id
+    data = {
+        f"pref__{p.category}__{p.channel}": "on"
+        for p in patient.preferences.filter(allowed=True).exclude(category="prescriptions", channel="sms")
+    }
+    data.update(first_channel="nhsapp", source="phone_call", reason="Patient asked", lock_version=patient.lock_version)
+    assert desk.post(reverse("preferences:preferences-change", args=[patient.id]), data).status_code == 302
+    url = reverse("preferences:patient-revert", args=[patient.id]) + f"?to={before}"
+    # When the desk opens the revert page, it says what going back does in plain words
+    body = desk.get(url).content.decode()
+    assert "1 setting will change back, as listed below." in body
+    assert "Prescriptions by SMS" in body
+    # When they confirm with a reason, the reason is recorded in the audit trail and the timeline
+    patient.refresh_from_db()
+    done = desk.post(
+        url, {"source": "phone_call", "reason": "Changed by mistake", "lock_version": patient.lock_version}
+    )
+    assert done.status_code == 302
+    assert AuditEvent.objects.get(action="patient.reverted").reason == "Changed by mistake"
+    assert patient_timeline(patient=patient)[0].reason == "Changed by mistake"

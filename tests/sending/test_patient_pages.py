@@ -279,3 +279,12 @@ def test_an_unpublished_or_unknown_template_is_refused_at_the_choice(desk, patie
     assert response.status_code == 400
     assert "Choose a template from the list" in response.content.decode()
     assert desk.get(f"{reverse('sending:patient-send', args=[patient.id])}?template=nope").status_code == 400
+
+
+def test_export_cells_never_run_as_spreadsheet_formulas(desk, patient, version):
+    # Given a template whose name starts like a formula
+    MessageTemplate.objects.filter(pk=version.template_id).update(name="=SUM(A1)")
+    _message(patient, version)
+    # When the history is exported, that cell is text
+    export = desk.post(reverse("sending:patient-history-export", args=[patient.id])).content.decode()
+    assert list(csv.reader(io.StringIO(export)))[1][1] == "'=SUM(A1)"
