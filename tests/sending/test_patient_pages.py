@@ -4,7 +4,6 @@ access request, and sending a published template by hand (choose, fill in, previ
 
 import csv
 import io
-import uuid
 
 import pytest
 from django.db import connection
@@ -17,55 +16,18 @@ from notifyadmin.accounts.roles import Role
 from notifyadmin.sending.models import Message, MessageEvent, MessageSource
 from notifyadmin.sending.status import MessageStatus, NotSentReason
 from preferences.models import ContactPoint
-from templates_app.models import MessageTemplate, TemplateVersion, VersionContent, VersionStatus
+from templates_app.models import MessageTemplate, TemplateVersion, VersionStatus
 from tests.preferences.factories import add_contact, make_patient
+from tests.sending.patient_factories import PLAN, published_reminder
 
 pytestmark = pytest.mark.django_db
 
-PLAN = uuid.UUID("00000000-0000-0000-0000-000000000001")
-SCHEMA = [
-    {"name": "clinic", "type": "text", "max_length": 20, "personal_data": "low", "sample_value": "Eye clinic"},
-    {
-        "name": "appointment_date",
-        "type": "date",
-        "max_length": 10,
-        "personal_data": "low",
-        "sample_value": "2026-12-01",
-    },
-]
 REASON = "Patient phoned the service desk"
 
 
 @pytest.fixture
 def version(organisation, make_staff) -> TemplateVersion:
-    owner = make_staff()
-    template = MessageTemplate.objects.create(
-        organisation=organisation,
-        name="Appointment reminder",
-        purpose="appointments",
-        owner=owner,
-        routing_plan_id=PLAN,
-        channels=["nhsapp", "sms"],
-        send_any_time=True,
-    )
-    version = TemplateVersion.objects.create(
-        organisation=organisation,
-        template=template,
-        author=owner,
-        major=1,
-        minor=2,
-        status=VersionStatus.DRAFT,
-        channels=["nhsapp", "sms"],
-        personalisation_schema=SCHEMA,
-    )
-    VersionContent.objects.create(
-        version=version, channel="nhsapp", body="Your {{ clinic }} visit is on {{ appointment_date }}."
-    )
-    VersionContent.objects.create(version=version, channel="sms", body="{{ clinic }} on {{ appointment_date }}.")
-    TemplateVersion.objects.filter(pk=version.pk).update(status=VersionStatus.PUBLISHED, content_hash="h" * 64)
-    MessageTemplate.objects.filter(pk=template.pk).update(published_version=version)
-    version.refresh_from_db()
-    return version
+    return published_reminder(organisation=organisation, owner=make_staff())
 
 
 @pytest.fixture
