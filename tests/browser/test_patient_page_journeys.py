@@ -79,6 +79,5 @@ def test_phone_call_reveal_send_and_history(page, make_staff, organisation, sign
     expect(page.locator(".app-message").first).to_contain_text("Gareth Lloyd")
     assert_accessible(page)
     _no_sideways_scroll(page)
-    page.screenshot(path=f"/tmp/patientpage-history-{screen}.png", full_page=True)
     message = Message.objects.get()
     assert message.status == MessageStatus.QUEUED and message.authorised_by == user
