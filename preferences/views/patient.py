@@ -58,13 +58,13 @@ def _detail_context(
         for point in overview.contact_points
     ]
     # Channels the patient cannot receive today whatever their preference says (no NHS App,
-    # no mobile, a bounced email): flagged on the grid rather than ticked silently.
-    cannot_receive = {
-        (decision.category, refusal.channel): refusal.reason
-        for decision in overview.decisions
-        for refusal in decision.refusals
-        if refusal.code in CONTACT_REFUSALS
-    }
+    # no mobile, a bounced email): flagged on the grid's column rather than ticked silently.
+    # A contact refusal is the same for every category, so the first one found per channel is kept.
+    cannot_receive: dict[str, str] = {}
+    for decision in overview.decisions:
+        for refusal in decision.refusals:
+            if refusal.code in CONTACT_REFUSALS:
+                cannot_receive.setdefault(refusal.channel, refusal.reason)
     formats = dict(AccessibleFormat.choices)
     labels = {row.policy.category: row.policy.label for row in overview.grid}
     return {

@@ -64,9 +64,12 @@ def test_a_revealed_mobile_is_in_uk_format(desk, patient):
 def test_the_grid_flags_channels_the_patient_cannot_receive_today(desk, patient):
     # Given a patient with a mobile and an email but no NHS App and no postal address
     body = desk.get(reverse("preferences:patient-detail", args=[patient.id])).content.decode()
-    # Then the NHS App and letter cells say why, once per category shown
-    assert "<strong>Cannot receive today:</strong> does not use the NHS App" in body
-    assert "<strong>Cannot receive today:</strong> no postal address" in body
+    # Then the NHS App and letter columns say why, once each, and each of their boxes says so too
+    assert body.count("<strong>Cannot receive today:</strong> does not use the NHS App") == 1
+    assert body.count("<strong>Cannot receive today:</strong> no postal address") == 1
+    assert "<strong>Cannot receive today:</strong> no mobile" not in body
+    assert "Appointments by NHS App (cannot receive today)" in body
+    assert "Appointments by SMS</span>" in body
 
 
 def test_the_page_links_to_messages_and_send(desk, patient):
