@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.actor import Actor
@@ -64,6 +66,18 @@ class MessageView:
         return [channel_label(channel) for channel in planned]
 
 
+def _until_words(detail: str) -> str:
+    """'until 2026-12-01T08:00:00+00:00' (as the pipeline records it) in UK time and words."""
+    if detail.startswith("until "):
+        try:
+            when = dt.datetime.fromisoformat(detail.removeprefix("until "))
+        except ValueError:
+            return detail
+        local = timezone.localtime(when, zoneinfo.ZoneInfo("Europe/London"))
+        return f"until {local.day} {local:%B %Y} at {local:%H:%M}"
+    return detail
+
+
 def event_description(event: MessageEvent) -> str:
     """One line of a message's status timeline in words the service desk can read out."""
     reason = REASON_LABELS.get(event.reason, event.reason)
@@ -74,7 +88,7 @@ def event_description(event: MessageEvent) -> str:
     status = MessageStatus(event.status)
     if status == MessageStatus.DEFERRED:
         words = f"Deferred: {reason}" if reason else "Deferred"
-        return f"{words} ({event.detail})" if event.detail else words
+        return f"{words} ({_until_words(event.detail)})" if event.detail else words
     if status == MessageStatus.NOT_SENT:
         words = f"Not sent: {reason}" if reason else "Not sent"
         return f"{words} ({event.detail})" if event.detail else words
