@@ -5,7 +5,8 @@ preview for the channels the contact decision would use, confirm."""
 
 from __future__ import annotations
 
-from typing import Any
+import zoneinfo
+from typing import Any, cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +20,7 @@ from notifyadmin.core.errors import DomainError, InvalidInput
 from notifyadmin.core.forms import error_summary_items
 from notifyadmin.sending.history_content import message_content
 from notifyadmin.sending.history_services import history_export, history_view_record
-from notifyadmin.sending.models import MessageSource
+from notifyadmin.sending.models import Message, MessageSource
 from notifyadmin.sending.patient_forms import ChooseTemplateForm, HistoryFilterForm, ManualSendForm, field_name
 from notifyadmin.sending.selectors import (
     HistoryFilter,
@@ -28,10 +29,12 @@ from notifyadmin.sending.selectors import (
     template_choices,
 )
 from notifyadmin.sending.services import MessageRequest, messages_create
+from notifyadmin.sending.status import MessageStatus
 from preferences.nhs_number import nhs_number_mask
 from preferences.selectors.contact import contact_decision
 from preferences.views._page import PatientPage, patient_page
 from templates_app.content.schema import PersonalisationField
+from templates_app.models import TemplateVersion
 from templates_app.rendering import version_render
 
 
@@ -102,6 +105,16 @@ def _previews(page: PatientPage, version: Any, values: dict[str, str]) -> tuple[
     return previews, refusals
 
 
+def _sent_words(name: str, message: Message) -> str:
+    if message.status == MessageStatus.DEFERRED:
+        opens = timezone.localtime(message.send_after, zoneinfo.ZoneInfo("Europe/London"))
+        return (
+            f"{name} will be sent when its send window opens, on {opens.day} {opens:%B %Y} at {opens:%H:%M}. "
+            "It is the newest message below."
+        )
+    return f"{name} is queued to send. It is the newest message below."
+
+
 @patient_page(Permission.MESSAGE_SEND, methods=("GET", "POST"))
 def manual_send_view(request: HttpRequest, page: PatientPage) -> HttpResponse:
     """Step 1 (no template chosen): choose one. Step 2: fill in and preview. Step 3: confirm."""
@@ -123,8 +136,7 @@ def manual_send_view(request: HttpRequest, page: PatientPage) -> HttpResponse:
             {**base, "form": choose, "error_list": error_summary_items(choose)},
             status=400,
         )
-    version = template.published_version
-    assert version is not None  # published_template_get returns only templates with one
+    version = cast(TemplateVersion, template.published_version)  # published_template_get: never None
     schema = [PersonalisationField.from_dict(item) for item in version.personalisation_schema]
     form = ManualSendForm(request.POST or None, schema=schema)
     context: dict[str, Any] = {
@@ -146,7 +158,7 @@ def manual_send_view(request: HttpRequest, page: PatientPage) -> HttpResponse:
         else:
             if request.POST.get("confirm") == "yes":
                 try:
-                    messages_create(
+                    created = messages_create(
                         actor=page.actor,
                         requests=[MessageRequest(patient=patient, version=version, personalisation=values)],
                         source=MessageSource.MANUAL,
@@ -158,7 +170,7 @@ def manual_send_view(request: HttpRequest, page: PatientPage) -> HttpResponse:
                 except DomainError as error:
                     form.add_error(None, str(error))
                 else:
-                    messages.success(request, f"{template.name} is queued to send. It is the newest message below.")
+                    messages.success(request, _sent_words(template.name, created[0]))
                     return redirect("sending:patient-history", patient.id)
             if not form.errors:
                 return render(

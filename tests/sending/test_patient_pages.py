@@ -3,7 +3,9 @@ pagination, audited with the search reason, bounded queries), the CSV export for
 access request, and sending a published template by hand (choose, fill in, preview, confirm)."""
 
 import csv
+import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -253,3 +255,22 @@ def test_export_cells_never_run_as_spreadsheet_formulas(desk, patient, version):
     # When the history is exported, that cell is text
     export = desk.post(reverse("sending:patient-history-export", args=[patient.id])).content.decode()
     assert list(csv.reader(io.StringIO(export)))[1][1] == "'=SUM(A1)"
+
+
+def test_a_message_outside_its_send_window_says_when_it_will_be_sent(desk, patient, version):
+    # Given a template that sends only in a window that is closed now
+    now = timezone.localtime(timezone.now(), ZoneInfo("Europe/London"))
+    hour = (now.hour + 2) % 24
+    if hour == 23:  # keep the window within one day
+        hour = (now.hour - 3) % 24
+    start, end = dt.time(hour, 0), dt.time(hour + 1, 0)
+    MessageTemplate.objects.filter(pk=version.template_id).update(
+        send_any_time=False, send_window_start=start, send_window_end=end
+    )
+    # When a message is sent by hand
+    sent = desk.post(_send_url(patient, version), {**SEND, "confirm": "yes"})
+    # Then it waits for the window and the page says so
+    message = Message.objects.get()
+    assert message.status == MessageStatus.DEFERRED
+    history = desk.get(sent["Location"]).content.decode()
+    assert "Appointment reminder will be sent when its send window opens, on " in history
