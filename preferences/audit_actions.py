@@ -6,6 +6,7 @@ ACTIONS = {
     "patient.searched": "Searched for a patient",
     "patient.viewed": "Viewed a patient's page",
     "patient.contact.revealed": "Revealed a patient's masked contact detail",
+    "patient.identity.revealed": "Revealed a patient's date of birth and postcode to check a caller",
     "patient.details.changed": "Changed a patient's details",
     "patient.reverted": "Reverted a patient's preferences to an earlier point",
     "preference.changed": "Changed a patient's contact preferences",

@@ -8,7 +8,7 @@ Mobile numbers are in the 07400 range and emails on example.com; nothing is ever
 
 import contextlib
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -112,6 +112,11 @@ def seed(context: DemoContext) -> None:
                 language=language,
                 accessible_formats=formats,
             )
+        # What a caller is asked to confirm on the phone (synthetic, like every demo detail).
+        Patient.objects.filter(pk=patient.pk).update(
+            date_of_birth=date(1950 + (index * 7) % 55, 1 + index % 12, 1 + (index * 5) % 28),
+            postcode=DEMO_POSTCODES[index % len(DEMO_POSTCODES)],
+        )
         _contact_points(patient, index, given, family, desk, system)
         with desk(30, "Patient agreed to hear about surveys", ChangeSource.IN_PERSON, who=index + 2) as who:
             preferences_change(
@@ -144,6 +149,9 @@ def seed(context: DemoContext) -> None:
                 cells={("appointments", "letter"): index % 2 == 1},
                 channel_order=["sms", "nhsapp", "email", "letter"],
             )
+
+
+DEMO_POSTCODES = ["LS1 4AP", "M1 1AE", "B1 1BB", "NE1 4ST", "BS1 5TR", "L1 8JQ"]
 
 
 def _contact_points(patient: Patient, index: int, given: str, family: str, desk: Any, system: Any) -> None:

@@ -75,6 +75,9 @@ class Patient(models.Model):
     # The kernel's language list; a value stored before the list existed stays valid (see forms).
     language = models.CharField(max_length=35, default=Language.ENGLISH, choices=Language.choices)
     accessible_formats = models.JSONField(default=list, blank=True)
+    # What a caller is asked to confirm on the phone: shown masked, revealed deliberately (audited).
+    date_of_birth = models.DateField(null=True, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
     no_non_essential = models.BooleanField(default=False, help_text="Only messages in critical categories.")
     channel_order = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<uuid:patient_id>/", views.patient_detail, name="patient-detail"),
     path("<uuid:patient_id>/preferences/", views.preferences_change_view, name="preferences-change"),
     path("<uuid:patient_id>/contact/<uuid:contact_point_id>/reveal/", views.contact_reveal_view, name="contact-reveal"),
+    path("<uuid:patient_id>/caller-check/reveal/", views.identity_reveal_view, name="identity-reveal"),
     path("<uuid:patient_id>/details/", views.patient_details_view, name="patient-details"),
     path("<uuid:patient_id>/contact/add/", views.contact_point_add_view, name="contact-add"),
     path(

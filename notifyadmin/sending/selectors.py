@@ -8,18 +8,22 @@ Reading it is audited by the page, as every view of patient data is.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.actor import Actor
 from notifyadmin.core.channels import channel_label
 from notifyadmin.sending.models import Message, MessageEvent
 from notifyadmin.sending.status import DeferReason, MessageStatus, NotSentReason
+from templates_app.models import MessageTemplate, VersionStatus
 
 PAGE_SIZE = 20
 REASON_LABELS: dict[str, str] = {**dict(NotSentReason.choices), **dict(DeferReason.choices)}
@@ -48,9 +52,49 @@ class MessageView:
         return REASON_LABELS.get(code, code)
 
     @property
+    def version_number(self) -> str:
+        return self.message.template_version.number
+
+    @property
+    def timeline_lines(self) -> list[tuple[MessageEvent, str]]:
+        """Each event with its plain-words description, oldest first."""
+        return [(event, event_description(event)) for event in self.events]
+
+    @property
     def channels_tried(self) -> list[str]:
         planned = self.message.planned_channels or self.message.channels
         return [channel_label(channel) for channel in planned]
+
+
+def _until_words(detail: str) -> str:
+    """'until 2026-12-01T08:00:00+00:00' (as the pipeline records it) in UK time and words."""
+    if detail.startswith("until "):
+        try:
+            when = dt.datetime.fromisoformat(detail.removeprefix("until "))
+        except ValueError:
+            return detail
+        local = timezone.localtime(when, zoneinfo.ZoneInfo("Europe/London"))
+        return f"until {local.day} {local:%B %Y} at {local:%H:%M}"
+    return detail
+
+
+def event_description(event: MessageEvent) -> str:
+    """One line of a message's status timeline in words the service desk can read out."""
+    reason = REASON_LABELS.get(event.reason, event.reason)
+    if event.channel:
+        words = f"{channel_label(event.channel)}: {(event.channel_status or event.status).replace('_', ' ')}"
+        why = event.detail or event.supplier_status
+        return f"{words} ({why})" if why else words
+    status = MessageStatus(event.status)
+    if status == MessageStatus.DEFERRED:
+        words = f"Deferred: {reason}" if reason else "Deferred"
+        return f"{words} ({_until_words(event.detail)})" if event.detail else words
+    if status == MessageStatus.NOT_SENT:
+        words = f"Not sent: {reason}" if reason else "Not sent"
+        return f"{words} ({event.detail})" if event.detail else words
+    if status == MessageStatus.FAILED and (reason or event.detail):
+        return f"Failed: {event.detail or reason}"
+    return str(status.label)
 
 
 def _messages_of(patient: Any, filters: HistoryFilter) -> QuerySet[Message]:
@@ -90,3 +134,31 @@ def message_history_all(*, actor: Actor, patient: Any) -> list[MessageView]:
     for event in MessageEvent.objects.filter(message__patient=patient).order_by("occurred_at", "id"):
         events[event.message_id].append(event)
     return [MessageView(message, events[message.id]) for message in messages]
+
+
+def template_choices(*, actor: Actor, published_only: bool = False) -> list[tuple[str, str]]:
+    """(id, name) of the organisation's templates, by name: for the history filter, or (with
+    `published_only`) the templates that can be sent now."""
+    rows = MessageTemplate.objects.filter(organisation=actor.acting_organisation)
+    if published_only:
+        rows = rows.filter(published_version__isnull=False, published_version__status=VersionStatus.PUBLISHED)
+    return [(str(pk), name) for pk, name in rows.order_by("name").values_list("id", "name")]
+
+
+def published_template_get(*, actor: Actor, template_id: str) -> MessageTemplate | None:
+    """The organisation's template with a published version, or None (not found, another
+    organisation's, or nothing published)."""
+    try:
+        uuid.UUID(template_id)
+    except ValueError:
+        return None
+    return (
+        MessageTemplate.objects.select_related("published_version")
+        .filter(
+            organisation=actor.acting_organisation,
+            id=template_id,
+            published_version__isnull=False,
+            published_version__status=VersionStatus.PUBLISHED,
+        )
+        .first()
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notifyadmin.sending import operations, views
+from notifyadmin.sending import operations, patient_views, views
 
 app_name = "sending"
 
@@ -9,4 +9,14 @@ urlpatterns = [
     path("kill-switches/stop/", views.kill_switch_set, name="kill-switch-set"),
     path("kill-switches/<uuid:switch_id>/clear/", views.kill_switch_clear, name="kill-switch-clear"),
     path("operations/", operations.operations_view, name="operations"),
+]
+
+urlpatterns += [
+    path("patients/<uuid:patient_id>/messages/", patient_views.message_history_view, name="patient-history"),
+    path(
+        "patients/<uuid:patient_id>/messages/export/",
+        patient_views.message_history_export_view,
+        name="patient-history-export",
+    ),
+    path("patients/<uuid:patient_id>/send/", patient_views.manual_send_view, name="patient-send"),
 ]

@@ -7,12 +7,18 @@ and, for pages that show patient data, the audited view."""
 from preferences.views.contacts import contact_point_add_view, contact_point_status_view, patient_details_view
 from preferences.views.find import patient_find_view
 from preferences.views.history import patient_compare_view, patient_revert_view, patient_timeline_view
-from preferences.views.patient import contact_reveal_view, patient_detail, preferences_change_view
+from preferences.views.patient import (
+    contact_reveal_view,
+    identity_reveal_view,
+    patient_detail,
+    preferences_change_view,
+)
 
 __all__ = [
     "contact_point_add_view",
     "contact_point_status_view",
     "contact_reveal_view",
+    "identity_reveal_view",
     "patient_compare_view",
     "patient_detail",
     "patient_details_view",

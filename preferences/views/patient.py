@@ -14,17 +14,30 @@ from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.channels import CHANNEL_SHORT_LABELS
 from notifyadmin.core.forms import error_summary_items
 from preferences.forms import PreferencesForm, cell_name
-from preferences.models import AccessibleFormat, Patient
+from preferences.models import AccessibleFormat, ContactPoint, Patient
 from preferences.nhs_number import nhs_number_mask
 from preferences.policies import category_policies
 from preferences.selectors import contact_mask, contact_point_get, patient_overview
+from preferences.selectors.contact import RefusalCode
 from preferences.services import StaleChange, contact_reveal, preferences_change
+from preferences.services.identity import identity_reveal
 from preferences.views._page import PatientPage, patient_page, submit_change
+
+CONTACT_REFUSALS = frozenset(
+    {RefusalCode.NO_CONTACT_POINT, RefusalCode.BOUNCED, RefusalCode.INVALID, RefusalCode.UNVERIFIED}
+)
+
+
+def uk_number(value: str) -> str:
+    """A UK mobile number as it is read out on the phone: +447400100111 -> 07400 100111."""
+    digits = "0" + value[3:] if value.startswith("+44") else value
+    return f"{digits[:5]} {digits[5:]}" if len(digits) == 11 and digits.isdigit() else value
 
 
 def _detail_context(
-    patient: Patient, form: PreferencesForm | None = None, revealed: dict[str, str] | None = None
+    page: PatientPage, form: PreferencesForm | None = None, revealed: dict[str, str] | None = None
 ) -> dict[str, Any]:
+    patient = page.patient
     overview = patient_overview(patient=patient)
     if form is None:
         initial: dict[str, Any] = {
@@ -44,6 +57,14 @@ def _detail_context(
         }
         for point in overview.contact_points
     ]
+    # Channels the patient cannot receive today whatever their preference says (no NHS App,
+    # no mobile, a bounced email): flagged on the grid's column rather than ticked silently.
+    # A contact refusal is the same for every category, so the first one found per channel is kept.
+    cannot_receive: dict[str, str] = {}
+    for decision in overview.decisions:
+        for refusal in decision.refusals:
+            if refusal.code in CONTACT_REFUSALS:
+                cannot_receive.setdefault(refusal.channel, refusal.reason)
     formats = dict(AccessibleFormat.choices)
     labels = {row.policy.category: row.policy.label for row in overview.grid}
     return {
@@ -55,6 +76,10 @@ def _detail_context(
         "channel_labels": CHANNEL_SHORT_LABELS,
         "form": form,
         "cell_name": cell_name,
+        "cannot_receive": cannot_receive,
+        "may_send": page.actor.can(Permission.MESSAGE_SEND),
+        "may_reveal": page.actor.can(Permission.PATIENT_CONTACT_REVEAL),
+        "caller_check": None,
         "formats": ", ".join(str(formats[f]) for f in patient.accessible_formats) or "None",
         "error_list": error_summary_items(form) if form.errors else [],
         "value_of": lambda name: form[name].value(),
@@ -63,7 +88,7 @@ def _detail_context(
 
 @patient_page(Permission.PATIENT_VIEW, audit_view=True)
 def patient_detail(request: HttpRequest, page: PatientPage) -> HttpResponse:
-    return render(request, "preferences/patient_detail.jinja", _detail_context(page.patient))
+    return render(request, "preferences/patient_detail.jinja", _detail_context(page))
 
 
 def _stepup_response(request: HttpRequest, patient: Patient) -> HttpResponse | None:
@@ -91,10 +116,23 @@ def contact_reveal_view(request: HttpRequest, page: PatientPage, contact_point_i
     if (stepup_response := _stepup_response(request, page.patient)) is not None:
         return stepup_response
     value = contact_reveal(actor=page.actor, contact_point=point, reason=page.reason)
+    if point.kind == ContactPoint.Kind.MOBILE:
+        value = uk_number(value)
     # Rendered, not redirected: the revealed value must never travel in a URL.
     response = render(
-        request, "preferences/patient_detail.jinja", _detail_context(page.patient, revealed={str(point.id): value})
+        request, "preferences/patient_detail.jinja", _detail_context(page, revealed={str(point.id): value})
     )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@patient_page(Permission.PATIENT_CONTACT_REVEAL, methods=("POST",))
+def identity_reveal_view(request: HttpRequest, page: PatientPage) -> HttpResponse:
+    """Reveal the date of birth and postcode to check a caller (audited; rendered, never redirected)."""
+    if (stepup_response := _stepup_response(request, page.patient)) is not None:
+        return stepup_response
+    check = identity_reveal(actor=page.actor, patient=page.patient, reason=page.reason)
+    response = render(request, "preferences/patient_detail.jinja", {**_detail_context(page), "caller_check": check})
     response["Cache-Control"] = "no-store"
     return response
 
@@ -126,4 +164,4 @@ def preferences_change_view(request: HttpRequest, page: PatientPage) -> HttpResp
 
     if submit_change(request, form, work, success="Preferences saved."):
         return redirect("preferences:patient-detail", patient.id)
-    return render(request, "preferences/patient_detail.jinja", _detail_context(patient, form), status=400)
+    return render(request, "preferences/patient_detail.jinja", _detail_context(page, form), status=400)

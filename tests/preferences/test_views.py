@@ -132,7 +132,7 @@ def test_reveal_is_a_post_that_shows_the_value_and_is_audited(desk, patient):
     response = desk.post(url)
 
     assert response.status_code == 200
-    assert MOBILE in response.content.decode()
+    assert "07400 123456" in response.content.decode()  # shown in UK format
     event = AuditEvent.objects.get(action="patient.contact.revealed")
     assert (event.target_id, event.reason, event.details) == (
         str(point.id),
@@ -156,7 +156,7 @@ def test_reveal_asks_for_step_up_when_required_then_works_once_fresh(desk, patie
     session = desk.session
     session["reauthenticated_at"] = int(time.time())
     session.save()
-    assert MOBILE in desk.post(url).content.decode()
+    assert "07400 123456" in desk.post(url).content.decode()
     assert AuditEvent.objects.filter(action="patient.contact.revealed").count() == 1
 
 
