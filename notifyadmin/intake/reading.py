@@ -41,6 +41,15 @@ JSON_TYPE_STATES = {
     EventType.APPOINTMENT_CANCELLED: STATE_CANCELLED,
     EventType.APPOINTMENT_DID_NOT_ATTEND: STATE_NOSHOW,
 }
+
+
+def fhir_meaning(status: str) -> str:
+    """What an R4 status means here: booked, cancelled, noshow, withdraw or no-message."""
+    if status == STATE_ENTERED_IN_ERROR:
+        return "withdraw"
+    return "no-message" if status in NO_MESSAGE_STATUSES else status
+
+
 STU3_ONLY_ELEMENTS = ("incomingReferral", "indication", "reason")
 SUBJECT_ID_MAX = 200
 # Dates and times in messages are the patient's (UK) local time.

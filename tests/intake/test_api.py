@@ -114,7 +114,10 @@ def test_a_patient_unknown_to_the_organisation_or_of_another_organisation_is_ref
 
 def test_malformed_json_wrong_content_type_and_too_large_bodies(api, patients, mapped):
     assert api.post(URL, "{nope", content_type="application/json", HTTP_IDEMPOTENCY_KEY="a").status_code == 400
-    assert api.post(URL, "a=b", content_type="application/x-www-form-urlencoded", HTTP_IDEMPOTENCY_KEY="b").status_code == 415
+    assert (
+        api.post(URL, "a=b", content_type="application/x-www-form-urlencoded", HTTP_IDEMPOTENCY_KEY="b").status_code
+        == 415
+    )
     huge = '{"comment": "' + "x" * 1_000_001 + '"}'
     too_large = api.post(URL, huge, content_type="application/json", HTTP_IDEMPOTENCY_KEY="c")
     assert too_large.status_code == 413
