@@ -146,6 +146,7 @@ EXAMPLES: dict[str, Callable[[], str]] = {
     "client_id": _api_client,
     "key_id": _api_key,
     "switch_id": _kill_switch,
+    "event_type": lambda: "appointment_reminder",
 }
 
 

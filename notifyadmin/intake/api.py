@@ -86,8 +86,13 @@ class EventsView(ClientSystemAPI):
         parameters=[IDEMPOTENCY_PARAMETER],
         responses={
             202: s.EventAcceptedSerializer,
-            **problems(409, 422),
-            (422, FHIR_JSON): OpenApiResponse(description="FHIR OperationOutcome naming the element"),
+            **problems(400, 409, 413, 422),
+            **{
+                (code, FHIR_JSON): OpenApiResponse(
+                    s.OperationOutcomeSerializer, description="FHIR OperationOutcome naming the element"
+                )
+                for code in (400, 409, 413, 422)
+            },
         },
         summary="Tell notifyadmin that something happened (an appointment booked, cancelled...)",
         tags=["events"],

@@ -205,7 +205,8 @@ def _patient_of(appointment: Mapping[str, Any], resources: Mapping[str, Mapping[
 
 
 def _refuse_stu3(resource: Mapping[str, Any]) -> None:
-    meta = resource.get("meta") if isinstance(resource.get("meta"), Mapping) else {}
+    meta_value = resource.get("meta")
+    meta: Mapping[str, Any] = meta_value if isinstance(meta_value, Mapping) else {}
     profiles = [_text(p) for p in _as_list(meta.get("profile"))]
     if any("/STU3/" in p for p in profiles) or any(name in resource for name in STU3_ONLY_ELEMENTS):
         raise Unreadable(
@@ -246,7 +247,8 @@ def fhir_appointment(
         raise Unreadable("Appointment.id", "The Appointment has no id.", status_code=422)
     if len(subject_id) > SUBJECT_ID_MAX:
         raise Unreadable("Appointment.id", f"Appointment.id is longer than {SUBJECT_ID_MAX} characters.")
-    meta = resource.get("meta") if isinstance(resource.get("meta"), Mapping) else {}
+    meta_value = resource.get("meta")
+    meta: Mapping[str, Any] = meta_value if isinstance(meta_value, Mapping) else {}
     version_id = _text(meta.get("versionId"))
     if version_id.isascii() and version_id.isdigit() and len(version_id) <= 20:
         version_key = version_key_of(sequence=int(version_id))

@@ -91,3 +91,18 @@ class EventAcceptedSerializer(serializers.Serializer):  # type: ignore[type-arg]
     detail = serializers.CharField()
     message_ids = serializers.ListField(child=serializers.UUIDField())
     withdrawn = serializers.IntegerField(help_text="Messages not yet sent that this event withdrew.")
+
+
+class OperationOutcomeIssueSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    severity = serializers.CharField()
+    code = serializers.CharField()
+    diagnostics = serializers.CharField()
+    expression = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class OperationOutcomeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """A FHIR R4 OperationOutcome: the answer to a refused FHIR body."""
+
+    resourceType = serializers.CharField(help_text="Always OperationOutcome.")  # noqa: N815 (FHIR's name)
+    id = serializers.CharField(required=False, help_text="The correlation id.")
+    issue = OperationOutcomeIssueSerializer(many=True)
