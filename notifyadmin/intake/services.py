@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -38,6 +39,7 @@ from notifyadmin.intake.reading import (
     STATE_EVENT_TYPES,
     Incoming,
     Unreadable,
+    local_fields,
 )
 from notifyadmin.sending.models import Message, MessageSource
 from notifyadmin.sending.services import MessageRequest, messages_create, messages_withdraw
@@ -172,7 +174,10 @@ def event_receive(*, actor: Actor, incoming: Incoming, raw_body: Any) -> IntakeE
             raw_body=raw_body,
             received_at=now,
         )
-        if older is None:
+        if incoming.state == EventType.APPOINTMENT_REMINDER:
+            # A reminder never changes the subject, so its version is not compared.
+            _reminder(actor, event, subject, patient, incoming, now)
+        elif older is None:
             if digest != subject.body_hash:
                 raise Unreadable(
                     "meta.versionId" if incoming.body_format == "fhir" else "sequence",
@@ -181,8 +186,6 @@ def event_receive(*, actor: Actor, incoming: Incoming, raw_body: Any) -> IntakeE
                 )
             event.event_type = subject.state
             event.decision, event.decision_detail = Decision.NO_CHANGE, "This version was already processed."
-        elif incoming.state == EventType.APPOINTMENT_REMINDER:
-            _reminder(actor, event, subject, patient, incoming, now)
         elif older:
             _superseded(actor, event, subject, patient, incoming, now)
         else:
@@ -204,6 +207,9 @@ def _reminder(
     if subject.state and subject.state != STATE_BOOKED:
         event.decision, event.decision_detail = Decision.NO_MESSAGE, "The appointment is no longer booked."
         return
+    if incoming.start is None and subject.start is not None:
+        # The appointment's own date and time, as last booked, when the reminder does not say.
+        incoming = replace(incoming, fields={**local_fields(subject.start, None), **incoming.fields})
     requests, mapped = _requests(
         actor, patient=patient, subject=subject, event_type=EventType.APPOINTMENT_REMINDER, incoming=incoming, now=now
     )

@@ -163,3 +163,20 @@ def test_the_same_version_with_other_content_is_409_and_stores_nothing_more(api,
     assert response.json()["type"] == "urn:notifyadmin:problem:conflict"
     assert IntakeEvent.objects.count() == 1
     assert WAYFINDER_NHS_NUMBER not in response.content.decode()
+
+
+def reminder(sequence: int = 1):
+    return {"type": "appointment_reminder", "subject_id": "appt-1", "sequence": sequence, "nhs_number": OWN_NHS_NUMBER}
+
+
+def test_a_clients_own_reminder_is_sent_while_booked_and_not_after_cancellation(api, patients, mapped):
+    post(api, booked(sequence=1), key="b")
+    sent = post(api, reminder(1), key="r1").json()
+    assert sent["decision"] == Decision.MESSAGES_CREATED
+    message = Message.objects.get(id=sent["message_ids"][0])
+    assert (message.template.name, message.status) == ("Reminder", MessageStatus.QUEUED)
+    assert message.personalisation == {"appointment_date": "2027-03-10"}
+    post(api, {**booked(sequence=2), "type": "appointment_cancelled", "appointment": {}}, key="c")
+    late = post(api, reminder(3), key="r2").json()
+    assert (late["decision"], late["detail"]) == (Decision.NO_MESSAGE, "The appointment is no longer booked.")
+    assert EventSubject.objects.get().state == "cancelled"
