@@ -8,5 +8,6 @@ from notifyadmin.core.api import api_not_found
 urlpatterns = [
     path("templates/", include("templates_app.api_urls")),
     path("preferences/", include("preferences.api_urls")),
+    path("events", include("notifyadmin.intake.api_urls")),
     re_path(r"^.*$", api_not_found, name="api-not-found"),
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("callbacks/nhs-notify/", include("notifyadmin.sending.callback_urls")),
     path("safety-case/", include("notifyadmin.safety.urls")),
     path("integrations/", include("notifyadmin.integrations.urls")),
+    path("events/", include("notifyadmin.intake.urls")),
     path("api/v1/", include("notifyadmin.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("healthz", core_views.healthz, name="healthz"),

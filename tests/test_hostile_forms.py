@@ -147,6 +147,7 @@ EXAMPLES: dict[str, Callable[[], str]] = {
     "key_id": _api_key,
     "switch_id": _kill_switch,
     "hazard_id": lambda: "HAZ-001",
+    "event_type": lambda: "appointment_reminder",
 }
 
 

@@ -48,6 +48,9 @@ class Permission(StrEnum):
     # Held by the system's own dispatcher and by client systems, never by a staff role.
     MESSAGE_DISPATCH = "message.dispatch"
     EVENT_SUBMIT = "event.submit"
+    # Event intake pages
+    EVENT_MAPPING_MANAGE = "event_mapping.manage"
+    EVENT_LOG_VIEW = "event_log.view"
     # Held by API client systems (integrations.ApiClient): read published templates.
     TEMPLATE_API = "template.api"
     # Integration and access configuration
@@ -85,6 +88,8 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.SEND_PIPELINE_VIEW: frozenset({Role.OPERATIONS}),
     Permission.MESSAGE_DISPATCH: frozenset(),
     Permission.EVENT_SUBMIT: frozenset(),
+    Permission.EVENT_MAPPING_MANAGE: frozenset({Role.OPERATIONS, Role.ADMINISTRATOR}),
+    Permission.EVENT_LOG_VIEW: frozenset({Role.OPERATIONS, Role.SERVICE_DESK}),
     Permission.TEMPLATE_API: frozenset(),  # API clients only: see notifyadmin.integrations
     Permission.ROLE_MAPPING_MANAGE: frozenset({Role.ADMINISTRATOR}),
     Permission.API_CLIENT_MANAGE: frozenset({Role.ADMINISTRATOR}),
@@ -108,6 +113,8 @@ def roles_for(permission: Permission) -> frozenset[Role]:
 # preferences API works through the same services as the pages, which check these.
 CLIENT_IMPLIES: dict[Permission, frozenset[Permission]] = {
     Permission.PREFERENCE_API: frozenset({Permission.PREFERENCE_CHANGE, Permission.PATIENT_VIEW}),
+    # messages_create checks EVENT_SUBMIT itself for the event source (SOURCE_PERMISSIONS).
+    Permission.EVENT_SUBMIT: frozenset(),
 }
 
 

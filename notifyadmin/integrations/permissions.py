@@ -9,6 +9,7 @@ from notifyadmin.accounts.roles import Permission
 CLIENT_PERMISSIONS: dict[Permission, str] = {
     Permission.PREFERENCE_API: "Read and change patients' contact preferences, and record opt-outs",
     Permission.TEMPLATE_API: "Read published message templates",
+    Permission.EVENT_SUBMIT: "Send events (appointments booked, cancelled...) that notifyadmin turns into messages",
 }
 
 

@@ -167,3 +167,24 @@ def _nudge_dispatcher() -> None:
     from notifyadmin.sending.tasks import dispatch_nudge
 
     dispatch_nudge()
+
+
+WITHDRAWABLE_STATUSES = (MessageStatus.CREATED, MessageStatus.DEFERRED, MessageStatus.QUEUED)
+
+
+def messages_withdraw(*, actor: Actor, subject_type: str, subject_id: str, reason_code: str, detail: str = "") -> int:
+    """Move every message of the subject not yet sent (created, deferred, queued) to not sent
+    with `reason_code` (a NotSentReason), with its event; a message already with the dispatcher
+    or NHS Notify is left as it is. Returns how many moved."""
+    actor.require(SOURCE_PERMISSIONS[MessageSource.EVENT])
+    from notifyadmin.sending.dispatch.store import transition_bulk
+
+    ids = list(
+        Message.objects.filter(
+            organisation=actor.acting_organisation,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            status__in=WITHDRAWABLE_STATUSES,
+        ).values_list("id", flat=True)
+    )
+    return len(transition_bulk(ids=ids, transition="not_send", reason=reason_code, detail=detail))

@@ -68,6 +68,7 @@ class NotSentReason(models.TextChoices):
     REJECTED = "rejected", "NHS Notify refused the message"
     WITHDRAWN = "withdrawn", "Withdrawn before it was sent"
     SUPERSEDED = "superseded", "Superseded by a newer event"
+    APPOINTMENT_CANCELLED = "appointment_cancelled", "Appointment cancelled"
     STALE = "stale", "Too late to be useful"
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "notifyadmin.sending",
     "notifyadmin.safety",
     "notifyadmin.integrations",
+    "notifyadmin.intake",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,9 @@ def main() -> None:
         audit_bench.run()
         nhs_notify_sandbox.run(audit_bench.figure)
         sending_bench.run(audit_bench.figure)
+        from tests.benchmarks import intake_bench
+
+        intake_bench.run(audit_bench.figure)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -1,0 +1,116 @@
+"""Event mappings (event type -> template, channel plan, reminder offsets) and the event log's
+reads. Only a template with a published version can be mapped; every change is audited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from audit.services import audit_record
+from notifyadmin.accounts.roles import Permission
+from notifyadmin.core.actor import Actor
+from notifyadmin.core.errors import InvalidInput, NotFound
+from notifyadmin.intake.models import Decision, EventMapping, EventType, IntakeEvent
+from templates_app.models import MessageTemplate
+
+MAX_REMINDERS = 5
+MAX_OFFSET_HOURS = 24 * 60
+
+
+def mappable_templates(*, actor: Actor) -> QuerySet[MessageTemplate]:
+    actor.require(Permission.EVENT_MAPPING_MANAGE)
+    return MessageTemplate.objects.filter(
+        organisation=actor.acting_organisation, published_version__isnull=False
+    ).order_by("name")
+
+
+def mappings_list(*, actor: Actor) -> dict[str, EventMapping]:
+    actor.require(Permission.EVENT_MAPPING_MANAGE)
+    rows = EventMapping.objects.filter(organisation=actor.acting_organisation).select_related("template", "updated_by")
+    return {row.event_type: row for row in rows}
+
+
+def mapping_set(
+    *,
+    actor: Actor,
+    event_type: str,
+    template: MessageTemplate | None,
+    channel_plan: str = "",
+    reminder_offsets_hours: Sequence[int] = (),
+) -> EventMapping | None:
+    """Map `event_type` to `template` (None removes the mapping). Offsets apply to reminders."""
+    actor.require(Permission.EVENT_MAPPING_MANAGE)
+    if event_type not in EventType.values:
+        raise NotFound("There is no such event type.")
+    offsets = sorted(set(reminder_offsets_hours), reverse=True)
+    if any(not 1 <= hours <= MAX_OFFSET_HOURS for hours in offsets) or len(offsets) > MAX_REMINDERS:
+        raise InvalidInput(
+            {"reminder_offsets": [f"Enter up to {MAX_REMINDERS} offsets, each 1 to {MAX_OFFSET_HOURS} hours."]}
+        )
+    if offsets and event_type != EventType.APPOINTMENT_REMINDER:
+        raise InvalidInput({"reminder_offsets": ["Reminder offsets belong to the appointment reminder mapping."]})
+    with transaction.atomic():
+        existing = (
+            EventMapping.objects.select_for_update()
+            .filter(organisation=actor.acting_organisation, event_type=event_type)
+            .first()
+        )
+        if template is None:
+            if existing is not None:
+                existing.delete()
+                audit_record(
+                    actor=actor,
+                    action="event_mapping.removed",
+                    target_type="event_mapping",
+                    target_id=event_type,
+                    patient_ref="",
+                    reason="",
+                    details={"event_type": event_type},
+                )
+            return None
+        actor.require_organisation(template)
+        if template.published_version_id is None:
+            raise InvalidInput({"template": ["Choose a template with a published version."]})
+        mapping = existing or EventMapping(organisation=actor.acting_organisation, event_type=event_type)
+        mapping.template = template
+        mapping.channel_plan = channel_plan
+        mapping.reminder_offsets_hours = offsets
+        mapping.updated_by = actor.user
+        mapping.save()
+        audit_record(
+            actor=actor,
+            action="event_mapping.changed",
+            target_type="event_mapping",
+            target_id=event_type,
+            patient_ref="",
+            reason="",
+            details={"event_type": event_type, "template_id": str(template.id), "reminder_offsets_hours": offsets},
+        )
+    return mapping
+
+
+def events_list(
+    *, actor: Actor, event_type: str = "", decision: str = "", client_id: str = ""
+) -> QuerySet[IntakeEvent]:
+    """The organisation's events, newest first, filtered."""
+    actor.require(Permission.EVENT_LOG_VIEW)
+    rows = IntakeEvent.objects.filter(organisation=actor.acting_organisation).select_related(
+        "client", "subject", "patient"
+    )
+    if event_type:
+        rows = rows.filter(event_type=event_type)
+    if decision:
+        rows = rows.filter(decision=decision)
+    if client_id:
+        rows = rows.filter(client__client_id=client_id)
+    return rows
+
+
+def events_unmapped(*, actor: Actor) -> QuerySet[IntakeEvent]:
+    """Events answered "accepted: no template mapped" (for the mapping page's list)."""
+    actor.require(Permission.EVENT_MAPPING_MANAGE)
+    return IntakeEvent.objects.filter(
+        organisation=actor.acting_organisation, decision=Decision.NO_MAPPING
+    ).select_related("client")
