@@ -67,7 +67,7 @@ def test_phone_call_reveal_send_and_history(page, make_staff, organisation, sign
     page.get_by_label("Why are you sending this message?").fill("Corrected appointment letter")
     page.get_by_role("button", name="Preview the message").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check the message before you send it")
-    expect(page.locator("main")).to_contain_text("Eye clinic on 2026-12-21.")
+    expect(page.locator("main")).to_contain_text("Eye clinic on Monday 21 December 2026.")
     assert_accessible(page)
     _no_sideways_scroll(page)
     page.get_by_role("button", name="Send the message").click()

@@ -93,7 +93,7 @@ def test_history_shows_each_message_with_content_channels_timeline_and_why_not_s
     assert response.status_code == 200
     assert body.count('Appointment reminder <span class="nhsuk-body-s">version 1.2</span>') == 2
     assert "NHS App message, then Text message (SMS)" in body
-    assert "Your Eye clinic visit is on 2026-12-01." in body
+    assert "Your Eye clinic visit is on Tuesday 1 December 2026." in body
     assert "Not sent</strong>: The patient has opted out of these messages on every channel it could use" in body
     assert "Not sent: The patient has opted out of these messages on every channel it could use" in body
     assert "2 messages." in body
@@ -162,7 +162,7 @@ def test_export_is_a_csv_of_every_message_and_is_audited(desk, patient, version)
         "No usable contact details for any channel",
         "",
     ]
-    assert rows[1][8] == "Your Eye clinic visit is on 2026-12-01."
+    assert rows[1][8] == "Your Eye clinic visit is on Tuesday 1 December 2026."
     exported = AuditEvent.objects.get(action="message.history.exported")
     assert exported.reason == REASON and exported.details == {"messages": 1}
 
@@ -203,7 +203,7 @@ def test_manual_send_previews_then_queues_with_the_staff_identity_and_reason(des
     body = preview.content.decode()
     assert preview.status_code == 200
     assert "Check the message before you send it" in body
-    assert "1. Text message (SMS)" in body and "Eye clinic on 2026-12-21." in body
+    assert "1. Text message (SMS)" in body and "Eye clinic on Monday 21 December 2026." in body
     assert "<li>NHS App message: does not use the NHS App</li>" in body
     assert not Message.objects.exists()
     # When they confirm
