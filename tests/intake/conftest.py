@@ -15,8 +15,9 @@ from notifyadmin.accounts.roles import Permission
 from notifyadmin.intake.models import EventMapping, EventType
 from preferences.identifiers import lookup_hash
 from preferences.models import Patient
-from templates_app.models import MessageTemplate, TemplateVersion, VersionStatus
+from templates_app.models import MessageTemplate
 from tests.integrations.helpers import issue_key
+from tests.sending.conftest import published_template
 
 REFERENCE = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "fhir-appointments"
 if not REFERENCE.exists():
@@ -78,30 +79,7 @@ def api(api_key: str) -> Client:
 
 
 def make_template(organisation: Organisation, owner: Any, name: str, schema: list[dict[str, Any]]) -> MessageTemplate:
-    template = MessageTemplate.objects.create(
-        organisation=organisation,
-        name=name,
-        purpose="appointments",
-        owner=owner,
-        routing_plan_id=PLAN,
-        channels=["nhsapp", "sms"],
-        send_any_time=True,
-        sensitivity="urgent",
-    )
-    version = TemplateVersion.objects.create(
-        organisation=organisation,
-        template=template,
-        author=owner,
-        major=1,
-        minor=0,
-        status=VersionStatus.DRAFT,
-        channels=["nhsapp", "sms"],
-        personalisation_schema=schema,
-    )
-    TemplateVersion.objects.filter(pk=version.pk).update(status=VersionStatus.PUBLISHED)
-    MessageTemplate.objects.filter(pk=template.pk).update(published_version=version)
-    template.refresh_from_db()
-    return template
+    return published_template(organisation, owner, name, schema)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ the pipeline's own rules and stay independent of how patients and templates are 
 import datetime as dt
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -24,12 +25,14 @@ FREE_TEXT_NHSAPP_PLAN = uuid.UUID("00000000-0000-0000-0000-000000000001")
 FREE_TEXT_NHSAPP = str(FREE_TEXT_NHSAPP_PLAN)
 
 
-@pytest.fixture
-def published_version(organisation: Organisation, make_staff) -> TemplateVersion:
-    owner = make_staff()
+def published_template(
+    organisation: Organisation, owner: Any, name: str, schema: list[dict[str, Any]] | None = None
+) -> MessageTemplate:
+    """A template with a published version 1.0 (no content), made directly: for tests of the
+    pipeline's own rules, on NHS Notify's free-text NHS App plan, sendable at any time."""
     template = MessageTemplate.objects.create(
         organisation=organisation,
-        name="Appointment reminder",
+        name=name,
         purpose="appointments",
         owner=owner,
         routing_plan_id=FREE_TEXT_NHSAPP_PLAN,
@@ -45,11 +48,18 @@ def published_version(organisation: Organisation, make_staff) -> TemplateVersion
         minor=0,
         status=VersionStatus.DRAFT,
         channels=["nhsapp", "sms"],
+        personalisation_schema=schema or [],
     )
     TemplateVersion.objects.filter(pk=version.pk).update(status=VersionStatus.PUBLISHED)
     MessageTemplate.objects.filter(pk=template.pk).update(published_version=version)
-    version.refresh_from_db()
-    return version
+    template.refresh_from_db()
+    return template
+
+
+@pytest.fixture
+def published_version(organisation: Organisation, make_staff) -> TemplateVersion:
+    template = published_template(organisation, make_staff(), "Appointment reminder")
+    return TemplateVersion.objects.get(pk=template.published_version_id)
 
 
 @pytest.fixture

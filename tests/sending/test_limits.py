@@ -37,12 +37,15 @@ def test_the_redis_bucket_is_shared_by_every_worker(settings):
     settings.CELERY_BROKER_URL = broker
     key = f"org-redis-{time.time_ns()}"
     slept: list[float] = []
+    together = threading.Barrier(15)
+
+    def take() -> None:
+        together.wait()  # every worker asks at the same moment
+        slept.append(limits.rate_limit_wait(organisation_id=key, provider="p"))
+
     with override_settings(DISPATCH_RATE_PER_SECOND=50, DISPATCH_RATE_BURST=5):
         started = time.monotonic()
-        threads = [
-            threading.Thread(target=lambda: slept.append(limits.rate_limit_wait(organisation_id=key, provider="p")))
-            for _ in range(15)
-        ]
+        threads = [threading.Thread(target=take) for _ in range(15)]
         for thread in threads:
             thread.start()
         for thread in threads:
