@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -69,7 +70,16 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_everything_exactly_once(
     from notifyadmin.celery import app
     from notifyadmin.sending.tasks import dispatch, recover
 
-    app.conf.broker_url = broker
+    # The worker and this test talk over keys of their own: another test's in-process worker
+    # on the same Redis database must not take this test's tasks (it would run them against
+    # its own test database and find nothing to send).
+    prefix = f"crash-test-{uuid.uuid4().hex}:"
+    options = {"global_keyprefix": prefix}
+
+    def send(task) -> None:  # type: ignore[no-untyped-def]
+        with app.connection_for_write(url=broker, transport_options=options) as connection_:
+            task.apply_async(connection=connection_)
+
     # Given 20 queued messages, and a sandbox that accepts the batch, then holds its answer back
     patients = patients_with_contacts(organisation, [synthetic_nhs_number(9000 + seed * 7919) for seed in range(20)])
     messages = create_manual(published, patients, make_staff, organisation)
@@ -81,6 +91,7 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_everything_exactly_once(
         "DJANGO_SETTINGS_MODULE": "notifyadmin.settings.test",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
         "CELERY_BROKER_URL": broker,
+        "CELERY_BROKER_KEY_PREFIX": prefix,
         "NOTIFY_ENVIRONMENT": "local",
         "NOTIFY_API_BASE_URL": sandbox.url,
         "NOTIFY_BATCH_READ_TIMEOUT_SECONDS": "30",
@@ -91,7 +102,7 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_everything_exactly_once(
     worker = _worker(env)
     try:
         # When the worker has sent the batch and is waiting for the answer...
-        dispatch.apply_async()
+        send(dispatch)
         _wait(lambda: sandbox.state.store.in_flight, 30, "the batch to reach the sandbox")
         assert OutboundBatch.objects.count() == 1
         # ...it is killed
@@ -104,7 +115,7 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_everything_exactly_once(
         # When a worker is started again and recovery runs after the lease has expired
         worker = _worker(env)
         Message.objects.update(lease_expires_at=timezone.now())
-        recover.apply_async()
+        send(recover)
         _wait(
             lambda: not Message.objects.exclude(status=MessageStatus.ACCEPTED).exists(),
             45,
