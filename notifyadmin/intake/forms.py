@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from templates_app.models import MessageTemplate
+from templates_app.models import MessageTemplate, RoutingPlan
 
 
 class MappingForm(forms.Form):
@@ -15,11 +15,13 @@ class MappingForm(forms.Form):
         empty_label="No template (events of this type send nothing)",
         error_messages={"invalid_choice": "Select a template from the list"},
     )
-    channel_plan = forms.CharField(
-        label="Channel plan (optional)",
-        max_length=200,
+    routing_plan = forms.ModelChoiceField(
+        label="Routing plan",
+        queryset=RoutingPlan.objects.none(),
         required=False,
-        help_text="For example “NHS App, then SMS”. The template's routing plan decides the channels.",
+        empty_label="The template's own routing plan",
+        help_text="Which channels these messages may use, in order. The patient's preferences still decide.",
+        error_messages={"invalid_choice": "Select a routing plan from the list"},
     )
     reminder_offsets = forms.CharField(
         label="Reminders: hours before the appointment (optional)",
@@ -28,11 +30,12 @@ class MappingForm(forms.Form):
         help_text="Whole hours separated by commas, for example 168, 24 for 7 days and 1 day before.",
     )
 
-    def __init__(self, *args: Any, templates: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, templates: Any, routing_plans: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["template"]
-        if isinstance(field, forms.ModelChoiceField):
-            field.queryset = templates
+        for name, queryset in (("template", templates), ("routing_plan", routing_plans)):
+            field = self.fields[name]
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = queryset
 
     def clean_reminder_offsets(self) -> list[int]:
         text = self.cleaned_data.get("reminder_offsets", "").strip()

@@ -13,7 +13,8 @@ from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.actor import Actor
 from notifyadmin.core.errors import InvalidInput, NotFound
 from notifyadmin.intake.models import Decision, EventMapping, EventType, IntakeEvent
-from templates_app.models import MessageTemplate
+from templates_app.models import MessageTemplate, RoutingPlan
+from templates_app.services.routing_plans import routing_plans_offered
 
 MAX_REMINDERS = 5
 MAX_OFFSET_HOURS = 24 * 60
@@ -26,9 +27,18 @@ def mappable_templates(*, actor: Actor) -> QuerySet[MessageTemplate]:
     ).order_by("name")
 
 
+def mappable_routing_plans(*, actor: Actor) -> QuerySet[RoutingPlan]:
+    """The routing plans a mapping may use instead of its template's: the organisation's active
+    plans of the running environment."""
+    actor.require(Permission.EVENT_MAPPING_MANAGE)
+    return routing_plans_offered(organisation=actor.acting_organisation)
+
+
 def mappings_list(*, actor: Actor) -> dict[str, EventMapping]:
     actor.require(Permission.EVENT_MAPPING_MANAGE)
-    rows = EventMapping.objects.filter(organisation=actor.acting_organisation).select_related("template", "updated_by")
+    rows = EventMapping.objects.filter(organisation=actor.acting_organisation).select_related(
+        "template", "routing_plan", "updated_by"
+    )
     return {row.event_type: row for row in rows}
 
 
@@ -37,10 +47,12 @@ def mapping_set(
     actor: Actor,
     event_type: str,
     template: MessageTemplate | None,
-    channel_plan: str = "",
+    routing_plan: RoutingPlan | None = None,
     reminder_offsets_hours: Sequence[int] = (),
 ) -> EventMapping | None:
-    """Map `event_type` to `template` (None removes the mapping). Offsets apply to reminders."""
+    """Map `event_type` to `template` (None removes the mapping). `routing_plan` (None: the
+    template's own) must be able to send by at least one of the published version's channels.
+    Offsets apply to reminders."""
     actor.require(Permission.EVENT_MAPPING_MANAGE)
     if event_type not in EventType.values:
         raise NotFound("There is no such event type.")
@@ -71,11 +83,23 @@ def mapping_set(
                 )
             return None
         actor.require_organisation(template)
-        if template.published_version_id is None:
+        if template.published_version is None:
             raise InvalidInput({"template": ["Choose a template with a published version."]})
+        if routing_plan is not None:
+            if not mappable_routing_plans(actor=actor).filter(pk=routing_plan.pk).exists():
+                raise InvalidInput({"routing_plan": ["Choose a routing plan from the list."]})
+            if not set(routing_plan.channels) & set(template.published_version.channels):
+                raise InvalidInput(
+                    {
+                        "routing_plan": [
+                            f"“{routing_plan.name}” cannot send by any channel “{template.name}” has. "
+                            "Choose another routing plan, or the template's own."
+                        ]
+                    }
+                )
         mapping = existing or EventMapping(organisation=actor.acting_organisation, event_type=event_type)
         mapping.template = template
-        mapping.channel_plan = channel_plan
+        mapping.routing_plan = routing_plan
         mapping.reminder_offsets_hours = offsets
         mapping.updated_by = actor.user
         mapping.save()
@@ -86,7 +110,12 @@ def mapping_set(
             target_id=event_type,
             patient_ref="",
             reason="",
-            details={"event_type": event_type, "template_id": str(template.id), "reminder_offsets_hours": offsets},
+            details={
+                "event_type": event_type,
+                "template_id": str(template.id),
+                "routing_plan": routing_plan.name if routing_plan else "",
+                "reminder_offsets_hours": offsets,
+            },
         )
     return mapping
 

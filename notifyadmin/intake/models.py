@@ -29,14 +29,18 @@ class Decision(models.TextChoices):
 
 
 class EventMapping(models.Model):
-    """Event type -> template of an organisation. Reminder offsets (hours before the
-    appointment's start) are read from the appointment_reminder mapping."""
+    """Event type -> template of an organisation. `routing_plan`, when chosen, replaces the
+    template's own routing plan for these events' messages (its channels the template has, in
+    the plan's order). Reminder offsets (hours before the appointment's start) are read from the
+    appointment_reminder mapping."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     event_type = models.CharField(max_length=40, choices=EventType.choices)
     template = models.ForeignKey("templates_app.MessageTemplate", on_delete=models.PROTECT, related_name="+")
-    channel_plan = models.CharField(max_length=200, blank=True)
+    routing_plan = models.ForeignKey(
+        "templates_app.RoutingPlan", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reminder_offsets_hours = models.JSONField(default=list, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -91,7 +91,7 @@ def _is_older(incoming_key: str, subject_key: str) -> bool | None:
 def _mapping(actor: Actor, event_type: str) -> tuple[EventMapping, TemplateVersion] | None:
     mapping = (
         EventMapping.objects.filter(organisation=actor.acting_organisation, event_type=event_type)
-        .select_related("template__published_version")
+        .select_related("template__published_version", "routing_plan")
         .first()
     )
     if mapping is None or mapping.template.published_version is None:
@@ -119,6 +119,7 @@ def _requests(
             personalisation=_personalisation(found[1], incoming.fields),
             subject_type=SUBJECT_TYPE,
             subject_id=str(subject.id),
+            routing_plan=found[0].routing_plan,
         )
     ]
     if event_type in (EventType.APPOINTMENT_BOOKED, EventType.APPOINTMENT_RESCHEDULED) and incoming.start:
@@ -135,6 +136,7 @@ def _requests(
                             send_after=due,
                             subject_type=SUBJECT_TYPE,
                             subject_id=str(subject.id),
+                            routing_plan=reminder[0].routing_plan,
                         )
                     )
     return requests, True

@@ -1,6 +1,9 @@
 """Pages of intake: event mappings (operations, administrators) and the event log (operations,
 service desk). Patient identifiers are shown masked only."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -18,14 +21,45 @@ from notifyadmin.intake.models import EventType
 from preferences.nhs_number import nhs_number_mask
 
 
+def _offsets_in_words(hours: list[int]) -> str:
+    """[168, 24, 2] -> "7 days, 1 day and 2 hours"."""
+
+    def one(value: int) -> str:
+        count, unit = (value // 24, "day") if value % 24 == 0 else (value, "hour")
+        return f"{count} {unit}{'' if count == 1 else 's'}"
+
+    words = [one(value) for value in sorted(hours, reverse=True)]
+    return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+
+
 @requires(Permission.EVENT_MAPPING_MANAGE)
 @require_GET
 def mapping_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     current = mappings.mappings_list(actor=actor)
-    rows = [{"type": value, "label": label, "mapping": current.get(value)} for value, label in EventType.choices]
+    rows = [
+        {
+            "type": value,
+            "label": label,
+            "mapping": current.get(value),
+            "reminders": _offsets_in_words(current[value].reminder_offsets_hours) if value in current else "",
+        }
+        for value, label in EventType.choices
+    ]
     unmapped = list(mappings.events_unmapped(actor=actor)[:50])
     return render(request, "intake/mapping_list.jinja", {"rows": rows, "unmapped": unmapped})
+
+
+def _select_items(form: MappingForm, name: str, text: Callable[[Any], str]) -> list[dict[str, Any]]:
+    """The items of a select of the design system: the form's empty choice, then its queryset."""
+    field = form.fields[name]
+    chosen = str(form[name].value() or "")
+    items: list[dict[str, Any]] = [{"value": "", "text": field.empty_label, "selected": not chosen}]  # type: ignore[attr-defined]
+    items += [
+        {"value": str(row.pk), "text": text(row), "selected": str(row.pk) == chosen}
+        for row in field.queryset  # type: ignore[attr-defined]
+    ]
+    return items
 
 
 @requires(Permission.EVENT_MAPPING_MANAGE)
@@ -39,17 +73,22 @@ def mapping_edit(request: HttpRequest, event_type: str) -> HttpResponse:
     if existing is not None:
         initial = {
             "template": existing.template_id,
-            "channel_plan": existing.channel_plan,
+            "routing_plan": existing.routing_plan_id,
             "reminder_offsets": ", ".join(str(h) for h in existing.reminder_offsets_hours),
         }
-    form = MappingForm(request.POST or None, initial=initial, templates=mappings.mappable_templates(actor=actor))
+    form = MappingForm(
+        request.POST or None,
+        initial=initial,
+        templates=mappings.mappable_templates(actor=actor),
+        routing_plans=mappings.mappable_routing_plans(actor=actor),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             mappings.mapping_set(
                 actor=actor,
                 event_type=event_type,
                 template=form.cleaned_data["template"],
-                channel_plan=form.cleaned_data["channel_plan"],
+                routing_plan=form.cleaned_data["routing_plan"],
                 reminder_offsets_hours=form.cleaned_data["reminder_offsets"],
             )
         except InvalidInput as error:
@@ -59,19 +98,15 @@ def mapping_edit(request: HttpRequest, event_type: str) -> HttpResponse:
         else:
             messages.success(request, f"The mapping for “{EventType(event_type).label}” is saved.")
             return redirect("intake:mapping-list")
-    chosen = str(form["template"].value() or "")
-    template_items = [
-        {"value": "", "text": "No template (events of this type send nothing)", "selected": not chosen}
-    ] + [
-        {"value": str(t.id), "text": t.name, "selected": str(t.id) == chosen}
-        for t in form.fields["template"].queryset  # type: ignore[attr-defined]
-    ]
+    template_items = _select_items(form, "template", lambda t: t.name)
+    plan_items = _select_items(form, "routing_plan", lambda p: f"{p.name}: {p.channels_display}")
     return render_form_page(
         request,
         "intake/mapping_edit.jinja",
         {
             "form": form,
             "template_items": template_items,
+            "plan_items": plan_items,
             "event_label": EventType(event_type).label,
             "is_reminder": event_type == EventType.APPOINTMENT_REMINDER,
         },

@@ -28,7 +28,7 @@ from notifyadmin.sending.models import Message, MessageEvent, MessageSource, Pri
 from notifyadmin.sending.status import DeferReason, MessageStatus, NotSentReason
 from notifyadmin.sending.windows import window_next_opening
 from preferences.models import Patient
-from templates_app.models import TemplateVersion, VersionStatus
+from templates_app.models import RoutingPlan, TemplateVersion, VersionStatus
 from templates_app.rendering import personalisation_errors
 
 SOURCE_PERMISSIONS: dict[str, Permission] = {
@@ -47,6 +47,17 @@ class MessageRequest:
     priority: int = Priority.NORMAL
     subject_type: str = ""
     subject_id: str = ""
+    # Instead of the template's routing plan (an event mapping's choice): the plan's id, and its
+    # channels the version has, in the plan's order.
+    routing_plan: RoutingPlan | None = None
+
+
+def _routing(request: MessageRequest) -> tuple[uuid.UUID, list[str]]:
+    version, plan = request.version, request.routing_plan
+    channels = [channel for channel in plan.channels if channel in version.channels] if plan else []
+    if plan is None or not channels:
+        return version.template.routing_plan_id, list(version.channels)
+    return plan.plan_id, channels
 
 
 def messages_create(
@@ -95,6 +106,7 @@ def messages_create(
             due = opening
         else:
             status, reason_code, detail = MessageStatus.QUEUED, "", ""
+        routing_plan_id, channels = _routing(request)
         message = Message(
             id=uuid.uuid4(),
             organisation=organisation,
@@ -104,8 +116,8 @@ def messages_create(
             category=template.purpose,
             language=request.patient.language or "en",
             personalisation=dict(request.personalisation),
-            routing_plan_id=template.routing_plan_id,
-            channels=list(version.channels),
+            routing_plan_id=routing_plan_id,
+            channels=channels,
             sensitivity=template.sensitivity,
             priority=request.priority,
             send_after=due,

@@ -1,10 +1,14 @@
 """POST /api/v1/events with our JSON: decisions, idempotency, bad input, nothing half-stored."""
 
-import pytest
+import uuid
 
-from notifyadmin.intake.models import Decision, EventSubject, IntakeEvent
+import pytest
+from django.conf import settings
+
+from notifyadmin.intake.models import Decision, EventMapping, EventSubject, EventType, IntakeEvent
 from notifyadmin.sending.models import Message
 from notifyadmin.sending.status import MessageStatus
+from templates_app.models import RoutingPlan
 from tests.intake.conftest import OWN_NHS_NUMBER, WAYFINDER_NHS_NUMBER, make_patient
 
 URL = "/api/v1/events"
@@ -45,6 +49,27 @@ def test_a_booking_creates_the_booked_message_and_its_reminders(api, patients, m
     reminder_dues = sorted(m.send_after.isoformat() for m in Message.objects.filter(template__name="Reminder"))
     assert reminder_dues == ["2027-03-03T09:30:00+00:00", "2027-03-09T09:30:00+00:00"]
     assert messages["Reminder"].personalisation == {"appointment_date": "2027-03-10"}
+
+
+def test_a_mappings_routing_plan_replaces_the_templates_for_its_messages(api, patients, mapped, organisation):
+    # Given the booking mapped with a text-message-only plan (the template has NHS App and SMS)
+    plan = RoutingPlan.objects.create(
+        organisation=organisation,
+        name="Text message only",
+        plan_id=uuid.UUID(int=3),
+        channels=["sms"],
+        environment=settings.NOTIFY_ENVIRONMENT,
+    )
+    EventMapping.objects.filter(event_type=EventType.APPOINTMENT_BOOKED).update(routing_plan=plan)
+    # When an appointment is booked
+    assert post(api, booked()).status_code == 202
+    # Then the booking goes by that plan, and the reminders (mapped without one) by their template's
+    booking = Message.objects.get(template__name="Booked")
+    assert (booking.routing_plan_id, booking.channels) == (plan.plan_id, ["sms"])
+    reminders = Message.objects.filter(template__name="Reminder")
+    assert {(m.routing_plan_id, tuple(m.channels)) for m in reminders} == {
+        (mapped[EventType.APPOINTMENT_REMINDER].routing_plan_id, ("nhsapp", "sms"))
+    }
 
 
 def test_the_same_body_under_the_same_key_replays_and_a_different_body_is_422(api, patients, mapped):

@@ -2,11 +2,15 @@
 desk): only published templates can be mapped, changes audited with who and when, patient
 identifiers masked."""
 
+import uuid
+
 import pytest
+from django.conf import settings
 
 from audit.models import AuditEvent
 from notifyadmin.accounts.roles import Role
 from notifyadmin.intake.models import EventMapping
+from templates_app.models import RoutingPlan
 from tests.intake.conftest import OWN_NHS_NUMBER, make_template
 
 MAPPINGS = "/events/mappings/"
@@ -22,7 +26,7 @@ def reminder_template(organisation, make_staff):
 def test_operations_maps_the_reminder_with_offsets_and_it_is_audited(client_for, reminder_template):
     client = client_for(Role.OPERATIONS)
     response = client.post(
-        REMINDER, {"template": str(reminder_template.id), "channel_plan": "", "reminder_offsets": "24, 168"}
+        REMINDER, {"template": str(reminder_template.id), "routing_plan": "", "reminder_offsets": "24, 168"}
     )
     assert response.status_code == 302
     mapping = EventMapping.objects.get()
@@ -34,7 +38,58 @@ def test_operations_maps_the_reminder_with_offsets_and_it_is_audited(client_for,
     audit = AuditEvent.objects.get(action="event_mapping.changed")
     assert audit.details["reminder_offsets_hours"] == [168, 24]
     listing = client.get(MAPPINGS).content.decode()
-    assert "Reminder" in listing and "168, 24 hours before" in listing and client.user.display_name in listing
+    assert "Reminder" in listing and client.user.display_name in listing
+    assert "The template&#39;s own routing plan<br>Reminders 7 days and 1 day before the appointment" in listing
+
+
+def _plan(organisation, name, channels, plan_id):
+    return RoutingPlan.objects.create(
+        organisation=organisation,
+        name=name,
+        plan_id=plan_id,
+        channels=channels,
+        environment=settings.NOTIFY_ENVIRONMENT,
+    )
+
+
+def test_a_mapping_may_use_another_routing_plan_chosen_from_the_list(client_for, reminder_template, organisation):
+    # Given the organisation's routing plans
+    sms_only = _plan(organisation, "Text message only", ["sms"], uuid.UUID(int=3))
+    client = client_for(Role.OPERATIONS)
+    # Then the page lists them by name with their channels in words
+    page = " ".join(client.get(REMINDER).content.decode().split())
+    assert '<option value="" selected >The template&#39;s own routing plan</option>' in page
+    assert f'<option value="{sms_only.id}" >Text message only: Text message (SMS)</option>' in page
+    # When operations choose one
+    response = client.post(REMINDER, {"template": str(reminder_template.id), "routing_plan": str(sms_only.id)})
+    # Then the mapping keeps it, and the audit trail names it
+    assert response.status_code == 302
+    assert EventMapping.objects.get().routing_plan == sms_only
+    assert AuditEvent.objects.get(action="event_mapping.changed").details["routing_plan"] == "Text message only"
+    assert "Text message only" in client.get(MAPPINGS).content.decode()
+
+
+def test_a_routing_plan_that_cannot_send_the_templates_channels_is_refused(client_for, reminder_template, organisation):
+    email_only = _plan(organisation, "Email only", ["email"], uuid.UUID(int=2))
+    response = client_for(Role.OPERATIONS).post(
+        REMINDER, {"template": str(reminder_template.id), "routing_plan": str(email_only.id)}
+    )
+    assert response.status_code == 400
+    assert (
+        "“Email only” cannot send by any channel “Reminder” has. Choose another routing plan, or the template&#39;s own."
+        in response.content.decode()
+    )
+    assert EventMapping.objects.count() == 0
+
+
+def test_another_organisations_routing_plan_cannot_be_chosen(client_for, reminder_template, other_organisation):
+    theirs = _plan(other_organisation, "Text message only", ["sms"], uuid.UUID(int=3))
+    response = client_for(Role.OPERATIONS).post(
+        REMINDER, {"template": str(reminder_template.id), "routing_plan": str(theirs.id)}
+    )
+    assert response.status_code == 400
+    assert "Select a routing plan from the list" in response.content.decode()
+    assert EventMapping.objects.count() == 0
 
 
 def test_a_template_without_a_published_version_cannot_be_mapped(client_for, reminder_template):
