@@ -26,13 +26,14 @@ DATE = {
     "sample_value": "2026-03-27",
 }
 TIME = {"name": "appointment_time", "type": "time", "max_length": 5, "personal_data": "low", "sample_value": "09:30"}
-CLINIC = {"name": "clinic_name", "type": "text", "max_length": 60, "personal_data": "low", "sample_value": "Eye clinic"}
-PHONE = {
-    "name": "clinic_phone",
-    "type": "phone_number",
-    "max_length": 11,
-    "personal_data": "none",
-    "sample_value": "01632960000",
+# Event intake (notifyadmin/intake) fills appointment_date, appointment_time and service_type
+# from a FHIR Appointment (serviceType's display), so the appointment templates ask for those.
+SERVICE = {
+    "name": "service_type",
+    "type": "text",
+    "max_length": 60,
+    "personal_data": "low",
+    "sample_value": "Eye clinic",
 }
 LINK = {
     "name": "booking_link",
@@ -54,64 +55,70 @@ DEMO_TEMPLATES: list[dict[str, Any]] = [
         "state": VersionStatus.PUBLISHED,
         "author": "designer",
         "channels": ["nhsapp", "sms"],
-        "schema": [DATE, TIME, CLINIC],
+        "schema": [DATE, TIME, SERVICE],
         "contents": [
             _c(
                 "nhsapp",
-                "Your {{ clinic_name }} appointment is booked for {{ appointment_date }} at {{ appointment_time }}.\n\n"
+                "Your {{ service_type }} appointment is booked for {{ appointment_date }} "
+                "at {{ appointment_time }}.\n\n"
                 "If you cannot come, tell us as soon as you can.",
             ),
-            _c("sms", "Your {{ clinic_name }} appointment is on {{ appointment_date }} at {{ appointment_time }}."),
+            _c("sms", "Your {{ service_type }} appointment is on {{ appointment_date }} at {{ appointment_time }}."),
             _c(
                 "nhsapp",
-                "Mae eich apwyntiad {{ clinic_name }} wedi'i drefnu ar gyfer {{ appointment_date }} "
+                "Mae eich apwyntiad {{ service_type }} wedi'i drefnu ar gyfer {{ appointment_date }} "
                 "am {{ appointment_time }}.",
                 "cy",
             ),
             _c(
-                "sms", "Mae eich apwyntiad {{ clinic_name }} ar {{ appointment_date }} am {{ appointment_time }}.", "cy"
+                "sms",
+                "Mae eich apwyntiad {{ service_type }} ar {{ appointment_date }} am {{ appointment_time }}.",
+                "cy",
             ),
         ],
     },
     {
         "name": "Appointment changed",
         "purpose": "appointments",
-        "state": VersionStatus.CONTENT_APPROVED,
+        "state": VersionStatus.PUBLISHED,
+        "next": (VersionStatus.CONTENT_APPROVED, ("has moved to", "has changed to")),
         "author": "designer",
         "channels": ["nhsapp", "sms"],
-        "schema": [DATE, TIME, CLINIC],
+        "schema": [DATE, TIME, SERVICE],
         "contents": [
             _c(
                 "nhsapp",
-                "Your {{ clinic_name }} appointment has moved to {{ appointment_date }} at {{ appointment_time }}.",
+                "Your {{ service_type }} appointment has moved to {{ appointment_date }} at {{ appointment_time }}.",
             ),
             _c(
                 "sms",
-                "Your {{ clinic_name }} appointment has moved to {{ appointment_date }} at {{ appointment_time }}.",
+                "Your {{ service_type }} appointment has moved to {{ appointment_date }} at {{ appointment_time }}.",
             ),
         ],
     },
     {
         "name": "Appointment cancelled",
         "purpose": "appointments",
-        "state": VersionStatus.SUBMITTED,
+        "state": VersionStatus.PUBLISHED,
+        "next": (VersionStatus.SUBMITTED, ("We will contact you", "We will write to you")),
         "author": "designer2",
         "channels": ["nhsapp", "sms"],
-        "schema": [DATE, CLINIC, PHONE],
+        "schema": [DATE, SERVICE],
         "contents": [
             _c(
                 "nhsapp",
-                "We have cancelled your {{ clinic_name }} appointment on {{ appointment_date }}. "
-                "Call {{ clinic_phone }} to book a new one.",
+                "We have cancelled your {{ service_type }} appointment on {{ appointment_date }}. "
+                "We will contact you to arrange a new one.",
             ),
             _c(
                 "sms",
-                "Your {{ clinic_name }} appointment on {{ appointment_date }} is cancelled. Call {{ clinic_phone }}.",
+                "Your {{ service_type }} appointment on {{ appointment_date }} is cancelled. "
+                "We will contact you to arrange a new one.",
             ),
             _c(
                 "sms",
-                "Mae eich apwyntiad {{ clinic_name }} ar {{ appointment_date }} wedi'i ganslo. "
-                "Ffoniwch {{ clinic_phone }}.",
+                "Mae eich apwyntiad {{ service_type }} ar {{ appointment_date }} wedi'i ganslo. "
+                "Byddwn yn cysylltu â chi i drefnu un newydd.",
                 "cy",
             ),
         ],
@@ -119,7 +126,8 @@ DEMO_TEMPLATES: list[dict[str, Any]] = [
     {
         "name": "Appointment reminder",
         "purpose": "appointments",
-        "state": VersionStatus.SIGNED_OFF,
+        "state": VersionStatus.PUBLISHED,
+        "next": (VersionStatus.SIGNED_OFF, ("Reminder: you have", "Reminder: you have your")),
         "author": "designer",
         "channels": ["sms"],
         "schema": [DATE, TIME],
@@ -140,7 +148,8 @@ DEMO_TEMPLATES: list[dict[str, Any]] = [
     {
         "name": "Screening invitation",
         "purpose": "screening",
-        "state": VersionStatus.SUPERSEDED,
+        "state": VersionStatus.PUBLISHED,
+        "next": (VersionStatus.PUBLISHED, ("You are invited", "We invite you")),
         "author": "designer2",
         "channels": ["email", "letter"],
         "schema": [LINK],
@@ -284,17 +293,14 @@ def seed(context: DemoContext) -> None:
         state = spec["state"]
         draft = template.versions.get()
         version = _save_and_submit(author, draft, spec, submit=state != VersionStatus.DRAFT)
-        if state == VersionStatus.SUPERSEDED:
-            first = _advance(version, VersionStatus.PUBLISHED, people, author, reviewer)
-            second = services.version_draft_create(actor=author, template=template, based_on=first)
+        if state != VersionStatus.DRAFT:
+            version = _advance(version, state, people, author, reviewer)
+        if "next" in spec:
+            # A second version, its words changed, in review or published over the first.
+            next_state, (old, new) = spec["next"]
+            second = services.version_draft_create(actor=author, template=template, based_on=version)
             changed = dict(
-                spec,
-                contents=[
-                    dict(item, body=item["body"].replace("You are invited", "We invite you"))
-                    for item in spec["contents"]
-                ],
+                spec, contents=[dict(item, body=item["body"].replace(old, new)) for item in spec["contents"]]
             )
             second = _save_and_submit(author, second, changed, submit=True)
-            _advance(second, VersionStatus.PUBLISHED, people, author, reviewer)
-        elif state != VersionStatus.DRAFT:
-            _advance(version, state, people, author, reviewer)
+            _advance(second, next_state, people, author, reviewer)

@@ -9,9 +9,19 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         from audit.actions import register_actions
         from notifyadmin.accounts.roles import Permission
-        from notifyadmin.core.registry import HOME_CARDS, NAVIGATION, SCHEDULES, HomeCard, NavItem, Schedule
+        from notifyadmin.core.registry import (
+            HOME_CARDS,
+            NAVIGATION,
+            SCHEDULES,
+            SEEDERS,
+            HomeCard,
+            NavItem,
+            Schedule,
+            Seeder,
+        )
         from notifyadmin.intake import tasks
         from notifyadmin.intake.audit_actions import ACTIONS
+        from notifyadmin.intake.demo import seed
 
         register_actions(ACTIONS)
         NAVIGATION.register(
@@ -41,3 +51,4 @@ class IntakeConfig(AppConfig):
         SCHEDULES.register(
             "intake-purge", Schedule("Purge raw event bodies past retention", tasks.PURGE, minute="45", hour="3")
         )
+        SEEDERS.register("intake", Seeder(seed), order=60)

@@ -36,6 +36,16 @@ STORIES: list[list[tuple[str, str, str, str]]] = [
 ]
 
 
+def _template_for(
+    story: list[tuple[str, str, str, str]], templates: list[MessageTemplate], index: int
+) -> MessageTemplate:
+    """A template (taking turns) that has the channel the story's receipts come by."""
+    channels = {channel for _, channel, _, _ in story if channel}
+    turn = templates[index:] + templates[:index]
+    fitting = [t for t in turn if t.published_version and channels <= set(t.published_version.channels)]
+    return (fitting or turn)[0]
+
+
 def seed(context: DemoContext) -> None:
     desk_user = context.people.get("servicedesk")
     if desk_user is None:
@@ -52,7 +62,8 @@ def seed(context: DemoContext) -> None:
     for index, patient in enumerate(patients):
         if Message.objects.filter(patient=patient).exists():
             continue
-        template = templates[index % len(templates)]
+        story = STORIES[index % len(STORIES)]
+        template = _template_for(story, templates, index)
         version = template.published_version
         if version is None:
             continue
@@ -66,7 +77,7 @@ def seed(context: DemoContext) -> None:
         # Back-date the message and its first events, as if it had been sent that day.
         Message.objects.filter(id=message.id).update(created_at=at, send_after=at)
         MessageEvent.objects.filter(message_id=message.id).update(occurred_at=at - dt.timedelta(minutes=1))
-        for step, (transition, channel, channel_status, detail) in enumerate(STORIES[index % len(STORIES)]):
+        for step, (transition, channel, channel_status, detail) in enumerate(story):
             reason = detail if transition in ("not_send", "fail") else ""
             transition_bulk(
                 ids=[message.id],

@@ -363,3 +363,7 @@ PATIENT_SEARCH_HINT = env.str(
 # Estimated prices shown on template previews (GBP; illustrative until the contract's are set).
 SMS_PRICE_PER_FRAGMENT_GBP = env.str("SMS_PRICE_PER_FRAGMENT_GBP", default="0.0197")
 LETTER_PRICE_GBP = env.str("LETTER_PRICE_GBP", default="0.68")
+
+# seed_demo writes the demo client system's API key here (outside production only), so that
+# `make run` users can post events with it; empty: the key is printed once instead.
+DEMO_CLIENT_KEY_FILE = env.str("DEMO_CLIENT_KEY_FILE", default=str(VAR_DIR / "demo-event-client-key"))

@@ -22,3 +22,4 @@ LOGGING["root"]["level"] = env.str("LOG_LEVEL", default="WARNING")
 # CIS2 is off unless a test points it at a stand-in (tests/accounts/cis2 fixtures).
 CIS2_ISSUER = ""
 CIS2_CLIENT_ID = ""
+DEMO_CLIENT_KEY_FILE = ""

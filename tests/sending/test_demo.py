@@ -24,3 +24,11 @@ def test_the_demo_seeds_a_message_history_once():
     read = next(s for s in stories if s[0] == MessageStatus.READ)
     assert read[2][-4:] == ("sending", "accepted", "delivered", "read")
     assert {m.authorised_by.username for m in Message.objects.select_related("authorised_by")} == {"servicedesk"}
+
+
+def test_each_demo_story_uses_a_template_with_the_channel_its_receipts_come_by():
+    seed_demo(password="demo-test-password")
+    failed = Message.objects.select_related("template").get(status=MessageStatus.FAILED)
+    assert (failed.template.name, "email" in failed.channels) == ("Screening invitation", True)
+    read = Message.objects.get(status=MessageStatus.READ)
+    assert "nhsapp" in read.channels
