@@ -1,11 +1,13 @@
 """The shared rate limit and circuit breaker."""
 
+import datetime as dt
 import os
 import threading
 import time
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from notifyadmin.sending.dispatch import limits
 from notifyadmin.sending.models import ProviderState, RateBucket
@@ -74,3 +76,31 @@ def test_after_the_cool_off_one_probe_may_go():
     with override_settings(CIRCUIT_FAILURE_THRESHOLD=1, CIRCUIT_COOL_OFF_SECONDS=0):
         limits.circuit_record("nhs_notify", ok=False)
         assert limits.circuit_is_open("nhs_notify") is False
+
+
+@pytest.mark.redis
+def test_the_redis_bucket_keeps_its_own_clock_and_never_moves_back(settings):
+    # Given a bucket last touched "later" than now (a worker whose clock ran ahead), and empty
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if not broker.startswith("redis://"):
+        missing_service("Redis (set CELERY_BROKER_URL=redis://...)")
+    settings.CELERY_BROKER_URL = broker
+    script = limits._redis()
+    client = script.registered_client
+    key = f"clock-{time.time_ns()}"
+    seconds, micros = client.time()
+    ahead = seconds + micros / 1_000_000 + 5
+    client.hset(f"notifyadmin:rate:{key}", mapping={"tokens": 0, "at": ahead})
+    # When a worker takes a token
+    wait = limits._take_redis(script, key, rate=10, burst=5, cost=1)
+    # Then it waits for a token to refill, and the bucket's time did not move back
+    assert wait == pytest.approx(0.1)
+    assert float(client.hget(f"notifyadmin:rate:{key}", "at")) == pytest.approx(ahead, abs=0.001)
+
+
+def test_the_database_bucket_never_moves_its_time_back(db):
+    ahead = timezone.now() + dt.timedelta(seconds=5)
+    RateBucket.objects.create(key="p:clock", tokens=0, updated_at=ahead)
+    wait = limits._take_database("p:clock", rate=10, burst=5, cost=1)
+    assert wait == pytest.approx(0.1)
+    assert RateBucket.objects.get(key="p:clock").updated_at == ahead

@@ -28,23 +28,25 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from notifyadmin.sending.dispatch import limits
 from notifyadmin.sending.dispatch.prepare import Prepared, prepare
-from notifyadmin.sending.dispatch.store import claim_due, transition_bulk
+from notifyadmin.sending.dispatch.store import claim_due, membership_record, transition_bulk
 from notifyadmin.sending.kill_switches import stopped_by_kill_switch
 from notifyadmin.sending.models import Message, OutboundBatch
 from notifyadmin.sending.providers import errors
 from notifyadmin.sending.providers.base import BatchRequest, MessageProvider, OutboundMessage
 from notifyadmin.sending.providers.batching import MessageTooLarge, batch_split
 from notifyadmin.sending.status import DeferReason, NotSentReason
+from templates_app.models import MessageTemplate, TemplateVersion
 
 logger = logging.getLogger("notifyadmin.sending.dispatch")
 
 PROVIDER = "nhs_notify"
 # What a pass reads of each message and its template, version and patient: nothing more.
-_DISPATCH_FIELDS = (
+_MESSAGE_FIELDS = (
     "id",
     "organisation_id",
     "template_id",
@@ -55,23 +57,30 @@ _DISPATCH_FIELDS = (
     "personalisation",
     "routing_plan_id",
     "channels",
+    "planned_channels",
     "status",
-    "template__published_version_id",
-    "template__send_window_start",
-    "template__send_window_end",
-    "template__send_any_time",
-    "template_version__id",
-    "template_version__status",
-    "template_version__content_hash",
-    "template_version__personalisation_schema",
-    "template_version__lock_version",
-    "template_version__organisation_id",
     "patient__nhs_number",
     "patient__organisation_id",
     "patient__channel_order",
     "patient__no_non_essential",
     "patient__language",
 )
+_TEMPLATE_FIELDS = ("id", "published_version_id", "send_window_start", "send_window_end", "send_any_time")
+_VERSION_FIELDS = ("id", "status", "content_hash", "personalisation_schema", "lock_version", "organisation_id")
+
+
+def messages_for_dispatch(messages: QuerySet[Message]) -> list[Message]:
+    """The messages with what the send-time checks and rendering read. Templates and versions
+    are fetched once each and shared (prefetched), not once per message."""
+    return list(
+        messages.select_related("patient")
+        .only(*_MESSAGE_FIELDS)
+        .prefetch_related(
+            Prefetch("template", queryset=MessageTemplate.objects.only(*_TEMPLATE_FIELDS)),
+            Prefetch("template_version", queryset=TemplateVersion.objects.only(*_VERSION_FIELDS)),
+        )
+        .order_by("id")
+    )
 
 
 @dataclass
@@ -103,12 +112,7 @@ def dispatch_once(*, provider: MessageProvider, worker: str, limit: int | None =
     result.claimed = len(ids)
     if not ids:
         return result
-    messages = list(
-        Message.objects.filter(id__in=ids)
-        .select_related("template", "template_version", "patient")
-        .only(*_DISPATCH_FIELDS)
-        .order_by("id")
-    )
+    messages = messages_for_dispatch(Message.objects.filter(id__in=ids))
     now = timezone.now()
     prepared = prepare(messages, now=now)
     _apply_verdicts(prepared, result)
@@ -143,6 +147,7 @@ def _record_batches(prepared: Prepared, result: DispatchResult) -> list[tuple[Ou
         planned[str(message.id)] = channels
     recorded: list[tuple[OutboundBatch, list[OutboundMessage]]] = []
     too_large: list[str] = []
+    membership: list[tuple[str, str, list[str]]] = []
     with transaction.atomic():
         for (organisation_id, routing_plan_id), members in groups.items():
             for item in batch_split(
@@ -151,20 +156,18 @@ def _record_batches(prepared: Prepared, result: DispatchResult) -> list[tuple[Ou
                 if isinstance(item, MessageTooLarge):
                     too_large.append(item.message_reference)
                     continue
-                batch = OutboundBatch.objects.create(
+                batch = OutboundBatch(
                     id=item.batch.message_batch_reference,
                     organisation_id=organisation_id,
                     routing_plan_id=routing_plan_id,
                     message_count=len(item.batch.messages),
                 )
-                references = [m.message_reference for m in item.batch.messages]
-                Message.objects.filter(id__in=references).update(batch_id=batch.id)
+                membership += [
+                    (m.message_reference, str(batch.id), planned[m.message_reference]) for m in item.batch.messages
+                ]
                 recorded.append((batch, list(item.batch.messages)))
-        by_plan: dict[tuple[str, ...], list[str]] = defaultdict(list)
-        for reference, channels in planned.items():
-            by_plan[tuple(channels)].append(reference)
-        for channels_key, references in by_plan.items():
-            Message.objects.filter(id__in=references).update(planned_channels=list(channels_key))
+        OutboundBatch.objects.bulk_create([batch for batch, _ in recorded])
+        membership_record(membership)
         if too_large:
             result.not_sent += len(
                 transition_bulk(

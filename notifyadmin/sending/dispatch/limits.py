@@ -22,14 +22,19 @@ from django.utils import timezone
 from notifyadmin.core import metrics
 from notifyadmin.sending.models import ProviderState, RateBucket
 
-# KEYS[1] bucket; ARGV: rate per second, burst, cost, now (seconds). Returns the seconds to wait
-# (0 when the tokens were taken). Redis runs the script atomically.
+# KEYS[1] bucket; ARGV: rate per second, burst, cost. Returns the seconds to wait (0 when the
+# tokens were taken). Redis runs the script atomically, on its own clock: workers' clocks differ
+# (and threads read theirs before their turn), and a bucket's time must never move backwards,
+# or the same interval would refill it twice.
 _TAKE = """
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local rate, burst, cost, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local rate, burst, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
 local tokens = tonumber(state[1]) or burst
 local at = tonumber(state[2]) or now
-tokens = math.min(burst, tokens + math.max(now - at, 0) * rate)
+if now < at then now = at end
+tokens = math.min(burst, tokens + (now - at) * rate)
 if tokens >= cost then
   redis.call('HSET', KEYS[1], 'tokens', tokens - cost, 'at', now)
   redis.call('EXPIRE', KEYS[1], 3600)
@@ -54,7 +59,7 @@ def _redis() -> Any:
 
 
 def _take_redis(script: Any, key: str, rate: float, burst: float, cost: float) -> float:
-    return float(script(keys=[f"notifyadmin:rate:{key}"], args=[rate, burst, cost, time.time()]))
+    return float(script(keys=[f"notifyadmin:rate:{key}"], args=[rate, burst, cost]))
 
 
 def _take_database(key: str, rate: float, burst: float, cost: float) -> float:
@@ -62,8 +67,9 @@ def _take_database(key: str, rate: float, burst: float, cost: float) -> float:
         bucket, _ = RateBucket.objects.select_for_update().get_or_create(
             key=key, defaults={"tokens": burst, "updated_at": timezone.now()}
         )
-        now = timezone.now()
-        elapsed = max((now - bucket.updated_at).total_seconds(), 0.0)
+        # Never backwards: another machine's clock may be ahead of this one's.
+        now = max(timezone.now(), bucket.updated_at)
+        elapsed = (now - bucket.updated_at).total_seconds()
         tokens = min(burst, bucket.tokens + elapsed * rate)
         if tokens >= cost:
             bucket.tokens, bucket.updated_at = tokens - cost, now

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from notifyadmin.sending import seams
 from notifyadmin.sending.dispatch import limits
-from notifyadmin.sending.dispatch.engine import PROVIDER, DispatchResult, batch_send
+from notifyadmin.sending.dispatch.engine import PROVIDER, DispatchResult, batch_send, messages_for_dispatch
 from notifyadmin.sending.dispatch.store import transition_bulk
 from notifyadmin.sending.models import Message, OutboundBatch
 from notifyadmin.sending.providers.base import MessageProvider, OutboundMessage
@@ -49,11 +49,7 @@ def batches_retry_due(*, provider: MessageProvider, limit: int = 20) -> Dispatch
     if limits.circuit_is_open(PROVIDER):
         return result
     for batch in _claim_batches(limit):
-        members = list(
-            Message.objects.filter(batch=batch, status=MessageStatus.SENDING)
-            .select_related("template", "template_version", "patient")
-            .order_by("id")
-        )
+        members = messages_for_dispatch(Message.objects.filter(batch=batch, status=MessageStatus.SENDING))
         if not members:
             OutboundBatch.objects.filter(id=batch.id).update(status=OutboundBatch.Status.ACCEPTED)
             continue

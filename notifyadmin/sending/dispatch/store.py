@@ -188,6 +188,30 @@ def _generic_transition(ids: list[str], move: _Move) -> list[Moved]:
     return [Moved(id=str(row[0]), from_status=row[1]) for row in rows]
 
 
+def membership_record(rows: Sequence[tuple[str, str, Sequence[str]]]) -> None:
+    """Record, before the provider call, each message's batch and the channels it is sent with:
+    rows of (message id, batch id, planned channels), in one statement on PostgreSQL."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        sql = f"""
+            UPDATE {MESSAGE_TABLE} m SET batch_id = v.batch_id, planned_channels = v.channels
+            FROM unnest(%s::uuid[], %s::uuid[], %s::jsonb[]) AS v(id, batch_id, channels)
+            WHERE m.id = v.id
+        """  # noqa: S608
+        ids = [row[0] for row in rows]
+        batches = [row[1] for row in rows]
+        channels = [json.dumps(list(row[2])) for row in rows]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [ids, batches, channels])
+        return
+    groups: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for message_id, batch_id, planned in rows:
+        groups.setdefault((batch_id, tuple(planned)), []).append(message_id)
+    for (batch_id, planned), ids in groups.items():
+        Message.objects.filter(id__in=ids).update(batch_id=batch_id, planned_channels=list(planned))
+
+
 def claim_due(*, limit: int, worker: str, lease: dt.timedelta, now: dt.datetime | None = None) -> list[str]:
     """Claim up to `limit` due queued messages for this worker: mark them sending with a lease
     and the next attempt number, with their events, and return their ids. Concurrent
