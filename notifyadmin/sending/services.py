@@ -62,7 +62,7 @@ def messages_create(
     `refuse_invalid` (a person is waiting for the answer), else is recorded as not sent."""
     if source not in SOURCE_PERMISSIONS:
         # A test to oneself has no patient: self_tests.self_test_create makes it.
-        raise ValueError(f"messages_create does not make {source!r} messages")
+        raise ValueError(f"messages_create does not make {str(source)!r} messages")
     actor.require(SOURCE_PERMISSIONS[source])
     organisation = actor.acting_organisation
     for request in requests:
