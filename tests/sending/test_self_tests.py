@@ -104,6 +104,7 @@ def test_contact_details_are_normalised_like_a_patients_and_the_change_is_audite
     assert StaffTestContact.objects.get(user=actor.user).email == ""
 
 
+@pytest.mark.hazard("HAZ-011")
 def test_outside_production_only_test_recipients_are_kept(make_staff, organisation):
     # Given a content designer outside production (the test settings are "local")
     actor = staff_who_tests(make_staff, organisation, contact=False)
@@ -186,6 +187,7 @@ def test_a_draft_can_be_tested_and_the_test_is_recorded_attributed_and_audited(d
     assert [view.message.id for view in self_tests_recent(actor=actor)] == [stored.id]
 
 
+@pytest.mark.hazard("HAZ-015")
 def test_a_patient_message_still_needs_the_published_version(draft, make_staff, organisation):
     # Given the same draft and a patient
     patient = make_patient(organisation=organisation, nhs_number="9990548609")
@@ -301,6 +303,7 @@ def test_a_test_never_appears_in_a_patients_history_or_export(draft, make_staff,
     assert patient.messages.count() == 1
 
 
+@pytest.mark.hazard("HAZ-015")
 def test_the_database_refuses_a_test_with_a_patient_and_a_patient_message_without_one(draft, make_staff, organisation):
     designer = staff_who_tests(make_staff, organisation)
     message = _send(designer, draft)

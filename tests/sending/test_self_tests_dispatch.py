@@ -112,6 +112,7 @@ def test_a_kill_switch_stops_a_test(draft, make_staff, organisation):
     assert provider.requests == []
 
 
+@pytest.mark.hazard("HAZ-011")
 def test_outside_production_a_test_to_anyone_but_a_test_recipient_is_not_sent(draft, make_staff, organisation):
     # Given a test whose recorded details are not test recipients (as if altered in the database)
     message = _test(make_staff, organisation, draft)
