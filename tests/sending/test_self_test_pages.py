@@ -188,3 +188,9 @@ def test_your_test_messages_shows_only_your_own(client_for, draft, organisation)
     for client in (first, second):
         text = _text(client.get(reverse("sending:self-tests")))
         assert text.count("app-test-message") == 1
+
+
+def test_the_home_page_leads_to_your_test_messages_for_those_who_may(client_for):
+    link = f'href="{reverse("sending:self-tests")}"'
+    assert link in client_for(Role.CLINICAL_SAFETY_OFFICER).get("/").content.decode()
+    assert link not in client_for(Role.SERVICE_DESK).get("/").content.decode()
