@@ -61,3 +61,15 @@ def test_requires_declares_its_permission():
     view = requires(Permission.AUDIT_VIEW)(lambda request: None)
     assert access_of(view).permission is Permission.AUDIT_VIEW
     assert Role.AUDITOR in PERMISSIONS[access_of(view).permission]
+
+
+def test_sending_a_test_to_yourself_is_for_content_designers_and_clinical_safety_officers_only():
+    from django.urls import resolve, reverse
+
+    assert PERMISSIONS[Permission.MESSAGE_SEND_TEST] == {Role.CONTENT_DESIGNER, Role.CLINICAL_SAFETY_OFFICER}
+    urls = [
+        reverse("sending:self-tests"),
+        reverse("sending:test-contact"),
+        reverse("sending:self-test", args=["00000000-0000-0000-0000-000000000001"]),
+    ]
+    assert [access_of(resolve(url).func).permission for url in urls] == [Permission.MESSAGE_SEND_TEST] * 3

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language_info
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
+from notifyadmin.accounts.roles import Permission, role_can
 from notifyadmin.core.navigation import nav_items_for
 
 LONDON = ZoneInfo("Europe/London")
@@ -24,6 +25,12 @@ def london_time(value: datetime | None, fmt: str = "%-d %b %Y, %H:%M") -> str:
     if timezone.is_naive(value):
         value = timezone.make_aware(value, UTC)
     return value.astimezone(LONDON).strftime(fmt)
+
+
+def may(request: Any, permission: str) -> bool:
+    """Whether the role the person works in now grants `permission` (a Permission value), so
+    a page shows a link only to those the page behind it admits. An unknown name is an error."""
+    return role_can(getattr(request, "active_role", None), Permission(permission))
 
 
 def language_name(code: str) -> str:
@@ -48,6 +55,7 @@ def environment(**options: Any) -> Environment:
         static=static,
         url=url,
         nav_items_for=nav_items_for,
+        may=may,
         get_messages=messages.get_messages,
         settings={"NOTIFY_ENVIRONMENT": settings.NOTIFY_ENVIRONMENT},
         # A folder, not a file: the manifest storage has no entry for it, so no static() here.

@@ -41,6 +41,16 @@ class SendingConfig(AppConfig):
                 Permission.KILL_SWITCH_MANAGE,
             ),
         )
+        HOME_CARDS.register(
+            "self-tests",
+            HomeCard(
+                "Your test messages",
+                "Send any version of a template, drafts included, to your own test contact details, and see "
+                "what happened to each test.",
+                "sending:self-tests",
+                Permission.MESSAGE_SEND_TEST,
+            ),
+        )
         from notifyadmin.core.registry import HOME_PANELS, HomePanel
         from notifyadmin.sending.operations import operations_home_items
 

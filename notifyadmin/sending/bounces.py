@@ -1,6 +1,7 @@
 """A permanent failure or hard bounce of an email or text message marks that contact point
 bounced, in the patient's preference history with source "delivery bounce", so that the
-contact decision stops choosing it and the service desk sees why."""
+contact decision stops choosing it and the service desk sees why. A test a member of staff
+sent to themselves has no patient: its bounce changes nothing."""
 
 from __future__ import annotations
 
@@ -28,14 +29,15 @@ def bounces_record(*, bounced: Sequence[tuple[str, str]]) -> int:
     for reference, channel in bounced:
         message = messages.get(reference)
         kind = CHANNEL_KINDS.get(channel)
-        if message is None or kind is None:
+        patient = message.patient if message is not None else None
+        if patient is None or kind is None:
             continue
         actor = Actor.system(
             name=RECEIPTS_ACTOR_NAME,
-            organisation=message.patient.organisation,
+            organisation=patient.organisation,
             permissions=frozenset({Permission.PREFERENCE_CHANGE}),
         )
-        points = ContactPoint.objects.filter(patient=message.patient, kind=kind).exclude(
+        points = ContactPoint.objects.filter(patient=patient, kind=kind).exclude(
             status__in=[ContactPoint.Status.BOUNCED, ContactPoint.Status.INVALID]
         )
         for point in points:

@@ -3,7 +3,10 @@ demo templates that went every way a message can go (read, delivered, failed, no
 the patient opted out, waiting for the send window), each with its timeline, attributed to the
 demo service desk member. Created through `messages_create`; the later statuses are moved with
 the same bulk transitions the dispatcher and the receipts use. Safe to run twice: a patient who
-already has messages is left alone. Nothing is sent to NHS Notify from here."""
+already has messages is left alone. Nothing is sent to NHS Notify from here.
+
+Also test contact details for the demo content designer and clinical safety officer, from the
+catalogue of safe test recipients, so they can send a test to themselves at once."""
 
 from __future__ import annotations
 
@@ -15,7 +18,8 @@ from notifyadmin.accounts.roles import Role
 from notifyadmin.core.actor import Actor
 from notifyadmin.core.demo import DemoContext
 from notifyadmin.sending.dispatch.store import transition_bulk
-from notifyadmin.sending.models import Message, MessageEvent, MessageSource
+from notifyadmin.sending.models import Message, MessageEvent, MessageSource, StaffTestContact
+from notifyadmin.sending.self_tests import staff_test_contact_save
 from notifyadmin.sending.services import MessageRequest, messages_create
 from notifyadmin.sending.status import NotSentReason
 from preferences.models import Patient
@@ -46,7 +50,24 @@ def _template_for(
     return (fitting or turn)[0]
 
 
+# Demo staff who send tests to themselves, and their test contact details (the catalogue's own).
+DEMO_TEST_CONTACTS = {
+    "designer": (Role.CONTENT_DESIGNER, "9990548609", "07400000001", "delivered@example.com"),
+    "cso": (Role.CLINICAL_SAFETY_OFFICER, "9990000018", "07400000001", "delivered@example.com"),
+}
+
+
+def _seed_test_contacts(context: DemoContext) -> None:
+    for username, (role, nhs_number, mobile, email) in DEMO_TEST_CONTACTS.items():
+        user = context.people.get(username)
+        if user is None or StaffTestContact.objects.filter(user=user).exists():
+            continue
+        actor = Actor.staff(user=user, role=role, organisation=context.organisation)
+        staff_test_contact_save(actor=actor, nhs_number=nhs_number, mobile=mobile, email=email)
+
+
 def seed(context: DemoContext) -> None:
+    _seed_test_contacts(context)
     desk_user = context.people.get("servicedesk")
     if desk_user is None:
         return

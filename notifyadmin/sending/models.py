@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from notifyadmin.core.channels import Channel
 from notifyadmin.sending.status import MessageStatus
@@ -56,7 +57,11 @@ class OutboundBatch(models.Model):
 class Message(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # messageReference
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
-    patient = models.ForeignKey("preferences.Patient", on_delete=models.PROTECT, related_name="messages")
+    # None only for a test a member of staff sends to themselves (source "test"): a constraint
+    # holds it, so a test never appears in a patient's history, export or counts.
+    patient = models.ForeignKey(
+        "preferences.Patient", null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
     template = models.ForeignKey("templates_app.MessageTemplate", on_delete=models.PROTECT, related_name="+")
     # Fixed at creation: the send renders exactly this version.
     template_version = models.ForeignKey("templates_app.TemplateVersion", on_delete=models.PROTECT, related_name="+")
@@ -82,6 +87,12 @@ class Message(models.Model):
     authorised_session_id = models.CharField(max_length=128, blank=True)
     authorised_system = models.CharField(max_length=100, blank=True)
     reason = models.TextField(blank=True)
+    # A test only: the staff member's test contact details as they were when it was created
+    # ({"nhs_number": ..., "sms": ..., "email": ...}), so a retry sends to exactly the same place.
+    test_recipient = models.JSONField(default=dict, blank=True)
+    # A test only: the version's lock_version when it was created. A draft edited since is not
+    # sent (the person would get content other than what they previewed).
+    tested_lock_version = models.PositiveIntegerField(null=True, blank=True)
     # Where it came from, for ordering and withdrawal (an appointment, a campaign...).
     subject_type = models.CharField(max_length=40, blank=True)
     subject_id = models.CharField(max_length=100, blank=True, db_index=True)
@@ -105,6 +116,15 @@ class Message(models.Model):
             models.Index(fields=["patient", "-created_at"], name="message_patient_history"),
             models.Index(fields=["status", "lease_expires_at"], name="message_lease"),
             models.Index(fields=["organisation", "status"], name="message_org_status"),
+            models.Index(
+                fields=["authorised_by", "-created_at"], name="message_tests_of_staff", condition=Q(source="test")
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(source="test") & Q(patient__isnull=True)) | (~Q(source="test") & Q(patient__isnull=False)),
+                name="message_test_has_no_patient",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -201,3 +221,20 @@ class ProviderState(models.Model):
 
     def __str__(self) -> str:
         return self.provider
+
+
+class StaffTestContact(models.Model):
+    """Where a member of staff receives the tests they send to themselves. Outside production
+    every value is in the catalogue of safe test recipients (notifyadmin.core.safe_recipients);
+    changes are audited (test_messages.test_contact_save)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="test_contact"
+    )
+    nhs_number = models.CharField(max_length=10)
+    mobile = models.CharField(max_length=20, blank=True, help_text="E.164")
+    email = models.CharField(max_length=254, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return "Test contact details"

@@ -54,16 +54,13 @@ def field_name(personalisation_field: str) -> str:
     return f"p_{personalisation_field}"
 
 
-class ManualSendForm(forms.Form):
-    """One input per field of the version's personalisation schema, and the reason. Dates are
-    typed UK style and stored ISO (what the schema checks); lengths are checked by the schema."""
+class PersonalisationForm(forms.Form):
+    """One input per field of a version's personalisation schema. Dates are typed UK style and
+    stored ISO (what the schema checks); lengths are checked by the schema. `leading` and
+    `trailing` name the form's own fields, shown before and after the schema's."""
 
-    reason = forms.CharField(
-        label="Why are you sending this message?",
-        max_length=500,
-        widget=forms.Textarea,
-        error_messages={"required": "Enter why you are sending this message"},
-    )
+    leading: tuple[str, ...] = ()
+    trailing: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, schema: list[PersonalisationField], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,7 +86,7 @@ class ManualSendForm(forms.Form):
                     error_messages={"required": f"Enter the {label.lower()}"},
                     strip=True,
                 )
-        self.order_fields([field_name(item.name) for item in schema] + ["reason"])
+        self.order_fields([*self.leading, *(field_name(item.name) for item in schema), *self.trailing])
 
     def personalisation(self) -> dict[str, str]:
         """The values as the schema wants them (dates ISO)."""
@@ -100,9 +97,25 @@ class ManualSendForm(forms.Form):
         return values
 
     def add_schema_errors(self, errors: dict[str, list[str]]) -> None:
-        """Put the schema's refusals (keyed by field name) on the inputs they concern."""
-        for name, messages in errors.items():
-            name = name.removeprefix("personalisation.")
-            target = field_name(name) if field_name(name) in self.fields else None
+        """Put the refusals on the inputs they concern: "personalisation.<name>" (or a bare
+        schema name) on that field's input, the form's own field names on those fields."""
+        for key, messages in errors.items():
+            name = key.removeprefix("personalisation.")
+            if key == name and name in self.fields:
+                target: str | None = name
+            else:
+                target = field_name(name) if field_name(name) in self.fields else None
             for message in messages:
                 self.add_error(target, message)
+
+
+class ManualSendForm(PersonalisationForm):
+    """The personalisation and the reason for sending a published template to one patient."""
+
+    trailing = ("reason",)
+    reason = forms.CharField(
+        label="Why are you sending this message?",
+        max_length=500,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter why you are sending this message"},
+    )

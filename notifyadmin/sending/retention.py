@@ -1,5 +1,6 @@
 """Retention: a message's personalisation is purged after PERSONALISATION_RETENTION_DAYS while
-the record of the message (who, what template version, when, status timeline) stays."""
+the record of the message (who, what template version, when, status timeline) stays. A test's
+copy of the staff member's contact details goes with it."""
 
 from __future__ import annotations
 
@@ -25,4 +26,6 @@ def personalisation_purge(*, now: dt.datetime | None = None, batch: int = 10_000
         )
         if not ids:
             return total
-        total += Message.objects.filter(id__in=ids).update(personalisation={}, personalisation_purged_at=now)
+        total += Message.objects.filter(id__in=ids).update(
+            personalisation={}, test_recipient={}, personalisation_purged_at=now
+        )

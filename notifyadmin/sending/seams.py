@@ -40,7 +40,9 @@ def contact_decisions_for(messages: Sequence[Message]) -> dict[Any, ChannelPlan]
     for message in messages:
         by_key.setdefault((message.category, tuple(message.channels)), []).append(message)
     for (category, channels), group in by_key.items():
-        decisions = contact_decisions(patients=[m.patient for m in group], category=category, channels=list(channels))
+        decisions = contact_decisions(
+            patients=[m.patient for m in group if m.patient], category=category, channels=list(channels)
+        )
         for message in group:
             decision = decisions[message.patient_id]
             if decision.may_contact:

@@ -1,4 +1,5 @@
-"""Reads of the send pipeline: a patient's message history for the service desk.
+"""Reads of the send pipeline: a patient's message history for the service desk, and a member
+of staff's own tests to themselves.
 
 Every message to the patient, newest first, with its template and version, the channels
 tried, its status timeline (one query for the whole page) and, for anything not sent, why.
@@ -21,9 +22,10 @@ from django.utils import timezone
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.actor import Actor
 from notifyadmin.core.channels import channel_label
-from notifyadmin.sending.models import Message, MessageEvent
+from notifyadmin.core.errors import NotFound
+from notifyadmin.sending.models import Message, MessageEvent, MessageSource
 from notifyadmin.sending.status import DeferReason, MessageStatus, NotSentReason
-from templates_app.models import MessageTemplate, VersionStatus
+from templates_app.models import MessageTemplate, TemplateVersion, VersionStatus
 
 PAGE_SIZE = 20
 REASON_LABELS: dict[str, str] = {**dict(NotSentReason.choices), **dict(DeferReason.choices)}
@@ -116,13 +118,33 @@ def message_history(*, actor: Actor, patient: Any, filters: HistoryFilter, page:
     actor.require_organisation(patient)
     paginator = Paginator(_messages_of(patient, filters), PAGE_SIZE)
     current = paginator.get_page(page)
-    events: dict[Any, list[MessageEvent]] = defaultdict(list)
-    for event in MessageEvent.objects.filter(message_id__in=[m.id for m in current.object_list]).order_by(
-        "occurred_at", "id"
-    ):
-        events[event.message_id].append(event)
-    current.object_list = [MessageView(message, events[message.id]) for message in current.object_list]  # type: ignore[misc]
+    current.object_list = _with_timelines(list(current.object_list))  # type: ignore[assignment]
     return current
+
+
+def _with_timelines(messages: list[Message]) -> list[MessageView]:
+    """Each message with its events, oldest first, in one query."""
+    events: dict[Any, list[MessageEvent]] = defaultdict(list)
+    for event in MessageEvent.objects.filter(message_id__in=[m.id for m in messages]).order_by("occurred_at", "id"):
+        events[event.message_id].append(event)
+    return [MessageView(message, events[message.id]) for message in messages]
+
+
+SELF_TESTS_SHOWN = 20
+
+
+def self_tests_recent(*, actor: Actor, limit: int = SELF_TESTS_SHOWN) -> list[MessageView]:
+    """The actor's own most recent tests to themselves in their organisation, newest first,
+    each with its timeline (tests are never a patient's: see self_tests.py)."""
+    actor.require(Permission.MESSAGE_SEND_TEST)
+    rows = (
+        Message.objects.filter(
+            organisation=actor.acting_organisation, source=MessageSource.TEST, authorised_by=actor.user
+        )
+        .select_related("template", "template_version")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return _with_timelines(list(rows))
 
 
 def message_history_all(*, actor: Actor, patient: Any) -> list[MessageView]:
@@ -162,3 +184,21 @@ def published_template_get(*, actor: Actor, template_id: str) -> MessageTemplate
         )
         .first()
     )
+
+
+def version_to_test(*, actor: Actor, version_id: Any) -> TemplateVersion:
+    """A version (any state) of the actor's organisation, to send a test of; NotFound for any
+    other id, another organisation's or a malformed one."""
+    actor.require(Permission.MESSAGE_SEND_TEST)
+    try:
+        key = version_id if isinstance(version_id, uuid.UUID) else uuid.UUID(str(version_id))
+    except ValueError as error:
+        raise NotFound("Not found in your organisation.") from error
+    version = (
+        TemplateVersion.objects.select_related("template")
+        .filter(pk=key, organisation=actor.acting_organisation)
+        .first()
+    )
+    if version is None:
+        raise NotFound("Not found in your organisation.")
+    return version

@@ -36,6 +36,7 @@ SOURCE_PERMISSIONS: dict[str, Permission] = {
     MessageSource.EVENT: Permission.EVENT_SUBMIT,
     MessageSource.CAMPAIGN: Permission.MESSAGE_DISPATCH,
 }
+# (MessageSource.TEST is made by self_tests.self_test_create, with Permission.MESSAGE_SEND_TEST.)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,9 @@ def messages_create(
 ) -> list[Message]:
     """Create messages in bulk. Invalid personalisation refuses the whole call when
     `refuse_invalid` (a person is waiting for the answer), else is recorded as not sent."""
+    if source not in SOURCE_PERMISSIONS:
+        # A test to oneself has no patient: self_tests.self_test_create makes it.
+        raise ValueError(f"messages_create does not make {str(source)!r} messages")
     actor.require(SOURCE_PERMISSIONS[source])
     organisation = actor.acting_organisation
     for request in requests:

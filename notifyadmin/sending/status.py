@@ -70,6 +70,7 @@ class NotSentReason(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded by a newer event"
     APPOINTMENT_CANCELLED = "appointment_cancelled", "Appointment cancelled"
     STALE = "stale", "Too late to be useful"
+    DRAFT_CHANGED = "draft_changed", "The draft was edited after this test was created"
 
 
 class DeferReason(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notifyadmin.sending import operations, patient_views, views
+from notifyadmin.sending import operations, patient_views, self_test_views, views
 
 app_name = "sending"
 
@@ -19,4 +19,11 @@ urlpatterns += [
         name="patient-history-export",
     ),
     path("patients/<uuid:patient_id>/send/", patient_views.manual_send_view, name="patient-send"),
+]
+
+# Sending a test to yourself (content designers and clinical safety officers).
+urlpatterns += [
+    path("tests/", self_test_views.self_tests_view, name="self-tests"),
+    path("tests/contact-details/", self_test_views.self_test_contact_view, name="test-contact"),
+    path("tests/versions/<uuid:version_id>/", self_test_views.self_test_view, name="self-test"),
 ]

@@ -17,12 +17,12 @@ import logging
 from django.db import connection, transaction
 from django.utils import timezone
 
-from notifyadmin.sending import seams
 from notifyadmin.sending.dispatch import limits
 from notifyadmin.sending.dispatch.engine import PROVIDER, DispatchResult, batch_send, messages_for_dispatch
+from notifyadmin.sending.dispatch.prepare import outbound_for
 from notifyadmin.sending.dispatch.store import transition_bulk
 from notifyadmin.sending.models import Message, OutboundBatch
-from notifyadmin.sending.providers.base import MessageProvider, OutboundMessage
+from notifyadmin.sending.providers.base import MessageProvider
 from notifyadmin.sending.status import DeferReason, MessageStatus
 
 logger = logging.getLogger("notifyadmin.sending.recovery")
@@ -53,14 +53,7 @@ def batches_retry_due(*, provider: MessageProvider, limit: int = 20) -> Dispatch
         if not members:
             OutboundBatch.objects.filter(id=batch.id).update(status=OutboundBatch.Status.ACCEPTED)
             continue
-        outbound = [
-            OutboundMessage(
-                message_reference=str(m.id),
-                nhs_number=m.patient.nhs_number,
-                personalisation=seams.payload_for(m, list(m.planned_channels)),
-            )
-            for m in members
-        ]
+        outbound = [outbound_for(m, list(m.planned_channels)) for m in members]
         batch_send(provider=provider, batch=batch, outbound=outbound, result=result)
     return result
 
