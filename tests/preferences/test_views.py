@@ -112,6 +112,20 @@ def test_not_found_is_plain_and_says_nothing_of_other_organisations(desk, patien
     assert "organisation" not in response.content.decode().split("<main")[1].lower()
 
 
+def test_the_find_page_hint_is_the_configured_one(desk, settings):
+    # Given a hint configured for this place (locally it names a demo patient)
+    settings.PATIENT_SEARCH_HINT = "For example, 999 000 0018 (Margaret Holloway, a demo patient)."
+
+    response = desk.get(reverse(FIND))
+
+    assert response.status_code == 200
+    hint = re.search(
+        r'<div class="nhsuk-hint" id="id_search_value-hint"\s*>(.*?)</div>', response.content.decode(), re.S
+    )
+    assert hint is not None
+    assert " ".join(hint.group(1).split()) == "For example, 999 000 0018 (Margaret Holloway, a demo patient)."
+
+
 def test_another_organisations_patient_id_is_404(desk, other_organisation):
     theirs = make_patient(organisation=other_organisation, nhs_number="9990000026")
     for name in ("preferences:patient-detail", "preferences:patient-timeline"):
