@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from notifyadmin.core.categories import MessageCategory
 from notifyadmin.core.channels import Channel, Language, channel_label
+from templates_app.content.schema import PersonalisationField
 
 
 class ImmutableVersionError(RuntimeError):
@@ -188,6 +189,11 @@ class TemplateVersion(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == VersionStatus.DRAFT
+
+    @property
+    def personalisation_fields(self) -> list[PersonalisationField]:
+        """The schema as fields, which name their type and personal data class in words."""
+        return [PersonalisationField.from_dict(item) for item in self.personalisation_schema]
 
 
 class VersionContentQuerySet(models.QuerySet["VersionContent"]):

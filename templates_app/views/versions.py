@@ -53,7 +53,7 @@ def version_detail(request: HttpRequest, template_id: Any, version_id: Any) -> H
             "template": version.template,
             "version": version,
             "contents": version.contents.order_by("channel", "language"),
-            "schema": version.personalisation_schema,
+            "schema": version.personalisation_fields,
             "reviews": version.reviews.all(),
             "acknowledgements": version.acknowledgements.all(),
             "findings": linting.lint_stored(version) if version.is_draft else [],
