@@ -41,9 +41,11 @@ def age_the_sign_in(page, *, minutes: int) -> None:
     session.save()
 
 
+@pytest.mark.parametrize("width", [1280, 375])
 def test_a_slow_sign_off_confirms_identity_and_keeps_the_form(
-    page, make_staff, organisation, sign_in, assert_accessible
+    page, make_staff, organisation, sign_in, assert_accessible, width
 ):
+    page.set_viewport_size({"width": width, "height": 900})
     version = version_awaiting_sign_off(make_staff, organisation)
     cso = make_staff(Role.CLINICAL_SAFETY_OFFICER)
     url = f"/templates/{version.template_id}/versions/{version.id}/sign-off/"
@@ -62,6 +64,7 @@ def test_a_slow_sign_off_confirms_identity_and_keeps_the_form(
     # Then they confirm their identity
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
     assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Continue").click()
     # And are back on the form as they left it
@@ -74,6 +77,7 @@ def test_a_slow_sign_off_confirms_identity_and_keeps_the_form(
     expect(page.get_by_label("I make this declaration")).to_be_checked()
     expect(page.get_by_label("Comments")).to_have_value("Checked against the clinic's letter.")
     assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     # And sign off without typing anything again
     page.get_by_role("button", name="Record decision").click()
     expect(page.get_by_text("Version signed off. A content designer can now publish it.")).to_be_visible()
