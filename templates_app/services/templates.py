@@ -10,6 +10,7 @@ from notifyadmin.accounts.models import StaffUser
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.actor import Actor
 from templates_app.models import MessageTemplate, Sensitivity, TemplateVersion, VersionContent
+from templates_app.services._transitions import attributed
 from templates_app.services.errors import ContentInvalid
 
 
@@ -57,24 +58,32 @@ def template_create(
     window = {"send_window_start": send_window_start, "send_window_end": send_window_end} if not send_any_time else {}
     try:
         with transaction.atomic():
-            template = MessageTemplate.objects.create(
-                organisation=actor.acting_organisation,
-                name=name,
-                purpose=purpose,
-                sensitivity=sensitivity,
-                is_critical=is_critical,
-                send_any_time=send_any_time,
-                owner=owner or actor.staff_user,
-                routing_plan_id=routing_plan_id,
-                channels=sorted(channels),
-                **window,
+            template = attributed(
+                MessageTemplate(
+                    organisation=actor.acting_organisation,
+                    name=name,
+                    purpose=purpose,
+                    sensitivity=sensitivity,
+                    is_critical=is_critical,
+                    send_any_time=send_any_time,
+                    owner=owner or actor.staff_user,
+                    routing_plan_id=routing_plan_id,
+                    channels=sorted(channels),
+                    **window,
+                ),
+                actor,
             )
-            version = TemplateVersion.objects.create(
-                organisation=actor.acting_organisation,
-                template=template,
-                author=actor.staff_user,
-                channels=template.channels,
+            template.save(force_insert=True)
+            version = attributed(
+                TemplateVersion(
+                    organisation=actor.acting_organisation,
+                    template=template,
+                    author=actor.staff_user,
+                    channels=template.channels,
+                ),
+                actor,
             )
+            version.save(force_insert=True)
             VersionContent.objects.bulk_create(
                 VersionContent(version=version, channel=channel, language="en") for channel in template.channels
             )
