@@ -4,14 +4,17 @@ sign-off with the message beside its source, the author not shown the review for
 filter by NHS number, and the administrator's and operations' pages."""
 
 import re
+import uuid
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
+from notifyadmin.accounts.cis2.services import role_mapping_create
 from notifyadmin.accounts.roles import Role
 from preferences.models import ContactPoint
 from templates_app import services
-from templates_app.models import VersionStatus
+from templates_app.models import RoutingPlan, VersionStatus
 from tests.preferences.factories import add_contact, make_patient
 from tests.templates_app.conftest import SCHEMA, contents, ctx, new_template
 
@@ -248,8 +251,24 @@ def test_the_auditor_filters_the_trail_by_nhs_number_on_a_phone(
         (Role.CONTENT_DESIGNER, "/templates/work-queue/", "Work queue"),
     ],
 )
-def test_each_page_fits_a_phone(page, make_staff, sign_in, assert_accessible, role, url, heading):
+def test_each_page_fits_a_phone(page, make_staff, sign_in, assert_accessible, organisation, role, url, heading):
+    # Given a little of everything these pages list, so that their tables are not empty
     user = make_staff(role)
+    RoutingPlan.objects.create(
+        organisation=organisation,
+        name="Every channel: NHS App, email, text, letter",
+        plan_id=uuid.UUID("b838b13c-f98c-4def-93f0-515d4e4f4ee1"),
+        channels=["nhsapp", "email", "sms", "letter"],
+        environment=settings.NOTIFY_ENVIRONMENT,
+    )
+    new_template(ctx(make_staff(Role.CONTENT_DESIGNER), Role.CONTENT_DESIGNER, organisation), "Appointment reminder")
+    role_mapping_create(
+        actor=ctx(make_staff(Role.ADMINISTRATOR), Role.ADMINISTRATOR, organisation),
+        organisation=organisation,
+        role_code="S8000:G8000:R5002",
+        activity_code="",
+        app_role=Role.CLINICAL_SAFETY_OFFICER,
+    )
     page.set_viewport_size(PHONE)
     sign_in(page, user.username)
 
