@@ -207,7 +207,7 @@ def version_submit(*, actor: Actor, version: TemplateVersion, acknowledged: Iter
                 version=current,
                 key=linting.finding_key(warning),
                 code=warning.code,
-                message=linting.located(warning),
+                message=linting.described(warning),
                 acknowledged_by=actor.staff_user,
             )
         if warnings:

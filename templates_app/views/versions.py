@@ -170,7 +170,7 @@ def version_submit(request: HttpRequest, template_id: Any, version_id: Any) -> H
             "errors": linting.errors_of(findings),
             "warnings": linting.warnings_of(findings),
             "key": linting.finding_key,
-            "located": linting.located,
+            "described": linting.described,
             "acknowledged": set(request.POST.getlist("acknowledge")),
             "problem": problem,
             "error_list": [{"text": problem, "href": "#warnings"}] if problem else [],

@@ -93,10 +93,41 @@ def test_content_review_shows_each_message_beside_its_source_in_words(client_for
     # And the schema and the acknowledged warning are in words, with no stored codes
     fields = text(page.split("<thead")[1].split("</table>")[0])
     assert "appointment_date Type Date Maximum length 10 Personal data Low: does not identify the patient" in fields
-    assert re.search(r"<li>Style: .*capital letters", page)
+    acknowledged = re.findall(
+        r"<h2 class=\"nhsuk-heading-m\">Warnings the author acknowledged</h2>\s*<ul[^>]*>(.*?)</ul>", page, re.S
+    )
+    assert [text(item) for item in re.findall(r"<li>(.*?)</li>", acknowledged[0])] == [
+        'Style: NHS App message in English, line 1: "URGENT" is in capital letters, which is harder to read. '
+        "Use capitals only for acronyms like NHS."
+    ]
     for code in ("style.all_caps", "nhsapp (en)", ">low<", ">date<", "content_approved", "submitted<"):
         assert code not in page
     assert '<input class="nhsuk-radios__input" id="id_decision" name="decision" type="radio" value="approve"' in page
+
+
+def test_the_warnings_to_acknowledge_at_submission_are_in_words(client_for, designer, as_designer):
+    # Given a draft whose NHS App message shouts
+    version = new_template(as_designer).versions.get()
+    services.version_draft_save(
+        actor=as_designer,
+        version=version,
+        lock_version=version.lock_version,
+        channels=["nhsapp"],
+        schema=SCHEMA,
+        contents=[{"channel": "nhsapp", "language": "en", "subject": "", "body": SHOUTING}],
+    )
+
+    # When its author opens the submit page
+    url = reverse("templates_app:version-submit", args=[version.template_id, version.id])
+    page = client_for(Role.CONTENT_DESIGNER, user=designer).get(url).content.decode()
+
+    # Then the warning to acknowledge says the check and where in words, not "nhsapp (en)"
+    labels = re.findall(r'<label class="nhsuk-label nhsuk-checkboxes__label" for="ack-\d+">(.*?)</label>', page, re.S)
+    assert [text(label) for label in labels] == [
+        'Style. NHS App message in English, line 1: "URGENT" is in capital letters, which is harder to read. '
+        "Use capitals only for acronyms like NHS."
+    ]
+    assert "nhsapp (en)" not in page
 
 
 def test_sign_off_shows_each_message_beside_its_source(client_for, cso, version_in):
