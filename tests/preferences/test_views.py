@@ -126,6 +126,21 @@ def test_the_find_page_hint_is_the_configured_one(desk, settings):
     assert " ".join(hint.group(1).split()) == "For example, 999 000 0018 (Margaret Holloway, a demo patient)."
 
 
+def test_a_patient_without_contact_details_is_told_how_to_add_them(desk, organisation):
+    # Given a patient with no contact details at all
+    make_patient(organisation=organisation, nhs_number="9990010013")
+
+    # When the service desk opens their page
+    response = _find(desk, value="9990010013")
+    page = desk.get(response["Location"]).content.decode()
+
+    # Then the empty list says what would appear there and how
+    assert (
+        '<td class="nhsuk-table__cell" colspan="5">No contact details recorded. Add the mobile, email or address '
+        "the patient gives you: they appear here, and messages can then reach them.</td>"
+    ) in page
+
+
 def test_another_organisations_patient_id_is_404(desk, other_organisation):
     theirs = make_patient(organisation=other_organisation, nhs_number="9990000026")
     for name in ("preferences:patient-detail", "preferences:patient-timeline"):
