@@ -52,6 +52,12 @@ DEFAULT_WINDOW_START = dt.time(8, 0)
 DEFAULT_WINDOW_END = dt.time(20, 0)
 
 
+# Why a template's own history row was written when a version was published or retired, so
+# its history says so in words (templates_app.selectors.history_rows), not "changed the settings".
+TEMPLATE_PUBLISHED = "version_published"
+TEMPLATE_RETIRED = "version_retired"
+
+
 class MessageTemplate(models.Model):
     """A message an organisation sends, with its policy. Its content lives in versions."""
 

@@ -12,7 +12,7 @@ from audit.services import audit_record
 from notifyadmin.core.actor import Actor
 from notifyadmin.core.errors import NotFound, PermissionRefused
 from templates_app import workflow
-from templates_app.models import MessageTemplate, TemplateVersion
+from templates_app.models import TEMPLATE_PUBLISHED, TEMPLATE_RETIRED, MessageTemplate, TemplateVersion
 from templates_app.services._transitions import advance, attributed, lock_and_check
 
 
@@ -57,6 +57,7 @@ def version_publish(*, actor: Actor, version: TemplateVersion, reason: str = "")
             },
         )
         template.published_version = current
+        template._change_reason = TEMPLATE_PUBLISHED  # type: ignore[attr-defined]
         attributed(template, actor).save(update_fields=["published_version", "updated_at"])
     return current
 
@@ -68,5 +69,6 @@ def version_retire(*, actor: Actor, version: TemplateVersion, reason: str = "") 
         current = lock_and_check(workflow.RETIRE, version=version, actor=actor)
         advance(current, workflow.RETIRE, actor=actor, audit_action="template.version.retired", reason=reason)
         template.published_version = None
+        template._change_reason = TEMPLATE_RETIRED  # type: ignore[attr-defined]
         attributed(template, actor).save(update_fields=["published_version", "updated_at"])
     return current

@@ -43,7 +43,7 @@ def test_demo_template_history_names_the_demo_staff_who_made_it(db):
         "Priya Shah approved the content of version 1.0",
         "Helen Marsh signed off version 1.0",
         "Tom Okafor published version 1.0",
-        "Tom Okafor changed the template's settings",
+        "Tom Okafor made the template send with the version just published",
         "Tom Okafor started a new draft",
         "Tom Okafor saved the draft of version 1.1",
         "Tom Okafor submitted version 1.1 for content review",
@@ -51,5 +51,5 @@ def test_demo_template_history_names_the_demo_staff_who_made_it(db):
         "Helen Marsh signed off version 1.1",
         "Tom Okafor published a newer version, so version 1.0 was superseded",
         "Tom Okafor published version 1.1",
-        "Tom Okafor changed the template's settings",
+        "Tom Okafor made the template send with the version just published",
     ]

@@ -83,6 +83,23 @@ def test_history_rows_name_template_and_version_changes(version_in):
     ]
 
 
+def test_history_says_what_publishing_and_retiring_did_to_the_template(version_in):
+    # Given a version published then retired by its author, Priya Shah
+    version = version_in(VersionStatus.RETIRED)
+
+    sentences = [
+        row["sentence"] for row in selectors.history_rows(selectors.template_history(template=version.template))
+    ]
+
+    # Then the template's own rows say what happened to it, not "changed the template's settings"
+    assert sentences[:4] == [
+        "Priya Shah stopped the template sending until another version is published",
+        "Priya Shah retired version 1.0",
+        "Priya Shah made the template send with the version just published",
+        "Priya Shah published version 1.0",
+    ]
+
+
 # --- Work queues ----------------------------------------------------------------------
 
 
