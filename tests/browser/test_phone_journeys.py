@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from notifyadmin.accounts.cis2.services import role_mapping_create
 from notifyadmin.accounts.roles import Role
+from notifyadmin.sending.models import KillSwitch
 from preferences.models import ContactPoint
 from templates_app import services
 from templates_app.models import RoutingPlan, VersionStatus
@@ -192,6 +193,15 @@ def test_stopping_sending_asks_first_on_a_phone(page, make_staff, sign_in, asser
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Stop sending")
     expect(page.locator("main")).to_contain_text("No message you stop here will be sent until someone clears")
+    check(page, assert_accessible)
+    page.get_by_label("Why must sending stop?").fill("Wrong clinic address in the reminder")
+    page.get_by_role("button", name="Stop sending").click()
+
+    # And starting again asks first too
+    expect(page.get_by_text("Sending is stopped for your organisation. Nothing more will be sent")).to_be_visible()
+    switch = KillSwitch.objects.get(cleared_at__isnull=True)
+    page.goto(f"/sending/kill-switches/{switch.id}/clear/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Start sending again for your organisation")
     check(page, assert_accessible)
 
 
