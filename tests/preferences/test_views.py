@@ -400,6 +400,25 @@ def test_the_patient_page_says_how_we_would_contact_them_and_why_not(desk, patie
     assert "Letter: no postal address" in body
 
 
+def test_one_reason_for_every_channel_is_said_once(desk, patient):
+    # Given a patient who asked for no non-essential messages
+    _find(desk)
+    desk.post(reverse("preferences:preferences-change", args=[patient.id]), _grid_post(patient, no_non_essential="on"))
+
+    body = desk.get(reverse("preferences:patient-detail", args=[patient.id])).content.decode()
+
+    # Then a non-essential category says the reason once, for every channel
+    row = re.search(r'<th scope="row" class="nhsuk-table__header">Service updates</th>(.*?)</tr>', body, re.S)
+    assert row is not None
+    cells = [
+        " ".join(cell.split()) for cell in re.findall(r'<td class="nhsuk-table__cell">(.*?)</td>', row.group(1), re.S)
+    ]
+    assert cells == [
+        "<strong>Not contacted</strong>",
+        "Every channel: asked for no non-essential messages (service updates)",
+    ]
+
+
 def test_the_language_is_chosen_from_the_list(desk, patient):
     _find(desk)
     url = reverse("preferences:patient-details", args=[patient.id])
