@@ -14,10 +14,9 @@ from notifyadmin.accounts.cis2.services import role_mapping_create
 from notifyadmin.accounts.roles import Role
 from notifyadmin.sending.models import KillSwitch
 from preferences.models import ContactPoint
-from templates_app import services
 from templates_app.models import RoutingPlan, VersionStatus
 from tests.preferences.factories import add_contact, make_patient
-from tests.templates_app.conftest import SCHEMA, contents, ctx, new_template
+from tests.templates_app.conftest import ctx, new_template, version_brought_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,37 +43,15 @@ def people(make_staff):
 
 
 @pytest.fixture
-def version_at(people, organisation):
-    """version_at(status): a version of "Appointment booked" written by Priya, brought to status."""
+def version_in(people, organisation):
+    """version_in(status): a version Priya wrote, Tom reviewed and Helen signed off, as far as status needs."""
 
     def make(status: VersionStatus):
-        author = ctx(people["author"], Role.CONTENT_DESIGNER, organisation)
-        version = new_template(author).versions.get()
-        services.version_draft_save(
-            actor=author,
-            version=version,
-            lock_version=version.lock_version,
-            channels=["nhsapp", "sms"],
-            schema=SCHEMA,
-            contents=contents(),
-        )
-        version = services.version_submit(actor=author, version=version)
-        if status == VersionStatus.SUBMITTED:
-            return version
-        reviewer = ctx(people["reviewer"], Role.CONTENT_DESIGNER, organisation)
-        version = services.version_content_approve(actor=reviewer, version=version, content_hash=version.content_hash)
-        if status == VersionStatus.CONTENT_APPROVED:
-            return version
-        from django.utils import timezone
-
-        cso = ctx(people["cso"], Role.CLINICAL_SAFETY_OFFICER, organisation)
-        return services.version_sign_off(
-            actor=cso,
-            version=version,
-            content_hash=version.content_hash,
-            declaration_confirmed=True,
-            hazard_ids=("HAZ-001",),
-            authenticated_at=timezone.now(),
+        return version_brought_to(
+            status,
+            as_designer=ctx(people["author"], Role.CONTENT_DESIGNER, organisation),
+            as_designer2=ctx(people["reviewer"], Role.CONTENT_DESIGNER, organisation),
+            as_cso=ctx(people["cso"], Role.CLINICAL_SAFETY_OFFICER, organisation),
         )
 
     return make
@@ -84,8 +61,8 @@ def version_url(version, suffix: str = "") -> str:
     return f"/templates/{version.template_id}/versions/{version.id}/{suffix}"
 
 
-def test_publish_and_retire_ask_first_on_a_phone(page, people, version_at, sign_in, assert_accessible):
-    version = version_at(VersionStatus.SIGNED_OFF)
+def test_publish_and_retire_ask_first_on_a_phone(page, people, version_in, sign_in, assert_accessible):
+    version = version_in(VersionStatus.SIGNED_OFF)
     page.set_viewport_size(PHONE)
     sign_in(page, people["author"].username)
 
@@ -108,9 +85,9 @@ def test_publish_and_retire_ask_first_on_a_phone(page, people, version_at, sign_
 
 
 def test_review_and_sign_off_show_the_message_beside_its_source_on_a_phone(
-    page, people, version_at, sign_in, assert_accessible
+    page, people, version_in, sign_in, assert_accessible
 ):
-    submitted = version_at(VersionStatus.SUBMITTED)
+    submitted = version_in(VersionStatus.SUBMITTED)
     page.set_viewport_size(PHONE)
 
     # Given another content designer reviewing the content
@@ -138,9 +115,9 @@ def test_review_and_sign_off_show_the_message_beside_its_source_on_a_phone(
 
 
 def test_the_author_is_not_shown_the_review_form_and_is_told_who_can(
-    page, people, version_at, sign_in, assert_accessible
+    page, people, version_in, sign_in, assert_accessible
 ):
-    version = version_at(VersionStatus.SUBMITTED)
+    version = version_in(VersionStatus.SUBMITTED)
     page.set_viewport_size(PHONE)
     sign_in(page, people["author"].username)
 

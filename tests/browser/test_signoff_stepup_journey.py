@@ -9,27 +9,20 @@ from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
 from notifyadmin.accounts.roles import Role
-from templates_app import services
+from templates_app.models import VersionStatus
 from tests.factories import TEST_PASSWORD
-from tests.templates_app.conftest import SCHEMA, contents, ctx, new_template
+from tests.templates_app.conftest import ctx, version_brought_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def version_awaiting_sign_off(make_staff, organisation):
-    author = ctx(make_staff(Role.CONTENT_DESIGNER), Role.CONTENT_DESIGNER, organisation)
-    reviewer = ctx(make_staff(Role.CONTENT_DESIGNER), Role.CONTENT_DESIGNER, organisation)
-    version = new_template(author).versions.get()
-    services.version_draft_save(
-        actor=author,
-        version=version,
-        lock_version=version.lock_version,
-        channels=["nhsapp", "sms"],
-        schema=SCHEMA,
-        contents=contents(),
+    return version_brought_to(
+        VersionStatus.CONTENT_APPROVED,
+        as_designer=ctx(make_staff(Role.CONTENT_DESIGNER), Role.CONTENT_DESIGNER, organisation),
+        as_designer2=ctx(make_staff(Role.CONTENT_DESIGNER), Role.CONTENT_DESIGNER, organisation),
+        as_cso=ctx(make_staff(Role.CLINICAL_SAFETY_OFFICER), Role.CLINICAL_SAFETY_OFFICER, organisation),  # unused
     )
-    version = services.version_submit(actor=author, version=version)
-    return services.version_content_approve(actor=reviewer, version=version, content_hash=version.content_hash)
 
 
 def age_the_sign_in(page, *, minutes: int) -> None:
