@@ -9,9 +9,10 @@ from audit.services import audit_record
 from notifyadmin.accounts.models import StaffUser
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.actor import Actor
-from templates_app.models import MessageTemplate, Sensitivity, TemplateVersion, VersionContent
+from templates_app.models import MessageTemplate, Sensitivity, VersionContent
 from templates_app.services._transitions import attributed
 from templates_app.services.errors import ContentInvalid
+from templates_app.services.versions import blank_draft
 
 
 def send_window_errors(
@@ -74,16 +75,7 @@ def template_create(
                 actor,
             )
             template.save(force_insert=True)
-            version = attributed(
-                TemplateVersion(
-                    organisation=actor.acting_organisation,
-                    template=template,
-                    author=actor.staff_user,
-                    channels=template.channels,
-                ),
-                actor,
-            )
-            version.save(force_insert=True)
+            version = blank_draft(actor=actor, template=template)
             VersionContent.objects.bulk_create(
                 VersionContent(version=version, channel=channel, language="en") for channel in template.channels
             )

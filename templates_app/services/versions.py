@@ -35,6 +35,21 @@ STALE_EDIT_MESSAGE = (
 )
 
 
+def blank_draft(*, actor: Actor, template: MessageTemplate) -> TemplateVersion:
+    """An empty draft of `template` by `actor`, with the template's channels."""
+    draft = attributed(
+        TemplateVersion(
+            organisation=template.organisation,
+            template=template,
+            author=actor.staff_user,
+            channels=template.channels,
+        ),
+        actor,
+    )
+    draft.save(force_insert=True)
+    return draft
+
+
 def _copy_draft(*, actor: Actor, source: TemplateVersion, author: Any, comments: str = "") -> TemplateVersion:
     """A new draft of `source` for `author`, started by `actor` (the author, or a reviewer who
     asked for changes)."""
@@ -71,16 +86,7 @@ def version_draft_create(
             raise TransitionRefused("This template already has a draft: edit that draft instead.")
         source = based_on or template.published_version or template.versions.order_by("-created_at").first()
         if source is None:
-            draft = attributed(
-                TemplateVersion(
-                    organisation=template.organisation,
-                    template=template,
-                    author=actor.staff_user,
-                    channels=template.channels,
-                ),
-                actor,
-            )
-            draft.save(force_insert=True)
+            draft = blank_draft(actor=actor, template=template)
         else:
             if source.template_id != template.id:
                 raise TransitionRefused("That version belongs to another template.")
