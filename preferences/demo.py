@@ -17,7 +17,7 @@ from notifyadmin.accounts.models import StaffUser
 from notifyadmin.accounts.roles import Permission, Role
 from notifyadmin.accounts.services import role_assign
 from notifyadmin.core.actor import Actor
-from notifyadmin.core.demo import DemoContext
+from notifyadmin.core.demo import DEMO_ADMINISTRATOR, DemoContext
 from preferences.history import history_backdated
 from preferences.identifiers import lookup_hash
 from preferences.models import ChangeSource, ContactPoint, Patient
@@ -52,8 +52,10 @@ STATUSES = [
 ]
 
 
-def _extra_desk_staff(context: DemoContext, audit_actor: Actor) -> list[StaffUser]:
-    """Two more service desk colleagues, so the history shows several people. They cannot sign in."""
+def _extra_desk_staff(context: DemoContext) -> list[StaffUser]:
+    """Two more service desk colleagues, so the history shows several people. They cannot sign in.
+    Their roles are given by the demo administrator, as the foundation's are."""
+    admin = context.actor_for(DEMO_ADMINISTRATOR, Role.ADMINISTRATOR)
     people = [context.people["servicedesk"]]
     for username, first, last in (("servicedesk-nadia", "Nadia", "Hussain"), ("servicedesk-owen", "Owen", "Price")):
         user, created = StaffUser.objects.get_or_create(
@@ -62,7 +64,7 @@ def _extra_desk_staff(context: DemoContext, audit_actor: Actor) -> list[StaffUse
         if created:
             user.set_unusable_password()
             user.save(update_fields=["password"])
-        role_assign(user=user, organisation=context.organisation, role=Role.SERVICE_DESK, actor=audit_actor)
+        role_assign(user=user, organisation=context.organisation, role=Role.SERVICE_DESK, actor=admin)
         people.append(user)
     return people
 
@@ -76,12 +78,11 @@ def _as(actor: Actor, at: datetime, source: str, reason: str) -> Iterator[dict[s
 
 def seed(context: DemoContext) -> None:
     organisation = context.organisation
-    seed_actor = Actor.system(name="seed_demo", organisation=organisation)
     # The patient administration system and GP record feed, as the history names them.
     gateway = Actor.system(
         name="gp-sms-gateway", organisation=organisation, permissions=frozenset({Permission.PREFERENCE_CHANGE})
     )
-    staff = _extra_desk_staff(context, seed_actor)
+    staff = _extra_desk_staff(context)
     desk_actors = [Actor.staff(user=user, role=Role.SERVICE_DESK, organisation=organisation) for user in staff]
     now = timezone.now()
     for index, (given, family, preferred, language, formats) in enumerate(DEMO_PATIENTS):

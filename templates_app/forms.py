@@ -7,7 +7,7 @@ from django import forms
 
 from notifyadmin.core.channels import Channel, channel_label
 from templates_app.content.limits import EDITOR_LANGUAGES
-from templates_app.content.schema import FieldType, PersonalDataClass
+from templates_app.content.schema import FIELD_TYPE_LABELS, PERSONAL_DATA_LABELS, FieldType, PersonalDataClass
 from templates_app.linting import content_field_name, schema_field_name
 from templates_app.models import NotifyEnvironment, Purpose, RoutingPlan, Sensitivity
 
@@ -103,7 +103,7 @@ class VersionEditForm(forms.Form):
             self.fields[schema_field_name(index, "type")] = forms.ChoiceField(
                 required=False,
                 label="Type",
-                choices=[("", "Choose")] + [(t.value, t.value.replace("_", " ")) for t in FieldType],
+                choices=[("", "Choose")] + [(t.value, FIELD_TYPE_LABELS[t]) for t in FieldType],
             )
             self.fields[schema_field_name(index, "max_length")] = forms.IntegerField(
                 required=False,
@@ -113,7 +113,9 @@ class VersionEditForm(forms.Form):
                 error_messages={"invalid": "Enter a whole number"},
             )
             self.fields[schema_field_name(index, "personal_data")] = forms.ChoiceField(
-                required=False, label="Personal data", choices=[(p.value, p.value) for p in PersonalDataClass]
+                required=False,
+                label="Personal data",
+                choices=[(p.value, PERSONAL_DATA_LABELS[p]) for p in PersonalDataClass],
             )
             self.fields[schema_field_name(index, "sample_value")] = forms.CharField(
                 required=False, label="Sample value"

@@ -23,6 +23,7 @@ MAX_NAMES = 5
 class NotYou:
     """Why this person may not do `work` on a version, and who in the organisation can."""
 
+    step: str
     reason: str
     work: str
     role_label: str
@@ -72,6 +73,7 @@ def not_you(version: TemplateVersion, actor: Actor) -> list[NotYou]:
         names = [person.display_name for person in colleagues[:MAX_NAMES]]
         found.append(
             NotYou(
+                step=name,
                 reason=refusal.reason,
                 work=work,
                 role_label=" or ".join(Role(role).label for role in roles),
@@ -80,3 +82,8 @@ def not_you(version: TemplateVersion, actor: Actor) -> list[NotYou]:
             )
         )
     return found
+
+
+def who_can_instead(version: TemplateVersion, actor: Actor, step: str) -> str:
+    """Who can do `step` when a four-eyes guard stops this person, in a sentence; "" otherwise."""
+    return next((stop.who for stop in not_you(version, actor) if stop.step == step), "")

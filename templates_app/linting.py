@@ -74,7 +74,14 @@ def schema_field_name(index: int, attribute: str) -> str:
 
 
 def located(finding: Finding) -> str:
+    """The message with its line, for a form field that already names the content."""
     return f"Line {finding.line}: {finding.message}" if finding.line else finding.message
+
+
+def described(finding: Finding) -> str:
+    """The message with where it is in words, for a page that shows every content's findings:
+    "NHS App message in English, line 1: ..."."""
+    return f"{finding.where}: {finding.message}" if finding.where else finding.message
 
 
 def save_blocking_errors(

@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from notifyadmin.core.categories import MessageCategory
 from notifyadmin.core.channels import Channel, Language, channel_label
+from templates_app.content.schema import PersonalisationField
 
 
 class ImmutableVersionError(RuntimeError):
@@ -49,6 +50,12 @@ class VersionStatus(models.TextChoices):
 
 DEFAULT_WINDOW_START = dt.time(8, 0)
 DEFAULT_WINDOW_END = dt.time(20, 0)
+
+
+# Why a template's own history row was written when a version was published or retired, so
+# its history says so in words (templates_app.selectors.history_rows), not "changed the settings".
+TEMPLATE_PUBLISHED = "version_published"
+TEMPLATE_RETIRED = "version_retired"
 
 
 class MessageTemplate(models.Model):
@@ -188,6 +195,11 @@ class TemplateVersion(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == VersionStatus.DRAFT
+
+    @property
+    def personalisation_fields(self) -> list[PersonalisationField]:
+        """The schema as fields, which name their type and personal data class in words."""
+        return [PersonalisationField.from_dict(item) for item in self.personalisation_schema]
 
 
 class VersionContentQuerySet(models.QuerySet["VersionContent"]):

@@ -2,6 +2,8 @@
 text, and the letter as an A4 PDF proof (WeasyPrint, as the safety case is rendered).
 
 Everything here starts from `version_render`, so a preview shows exactly what would be sent.
+Review and sign-off show each content's source beside its rendering (`sources_beside_renderings`),
+so a reviewer judges the message a patient would read, not only the text with its placeholders.
 Costs are estimates from the configured prices (settings.SMS_PRICE_PER_FRAGMENT_GBP,
 settings.LETTER_PRICE_GBP) and always say so.
 """
@@ -9,13 +11,21 @@ settings.LETTER_PRICE_GBP) and always say so.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.template.loader import render_to_string
 
 from notifyadmin.core.channels import Channel, channel_label, language_label
-from templates_app.models import MessageTemplate
-from templates_app.rendering import RenderedMessage, letter_price
+from templates_app.models import MessageTemplate, TemplateVersion, VersionContent
+from templates_app.rendering import (
+    ContentUnrenderable,
+    PersonalisationInvalid,
+    RenderedMessage,
+    letter_price,
+    sample_values_of,
+    version_render,
+)
 
 # Shown where a letter's recipient address will go: never a real person's details.
 SAMPLE_ADDRESS = ("The patient's name", "Their address line 1", "Their town", "Their postcode")
@@ -38,6 +48,47 @@ def estimated_cost(rendered: RenderedMessage) -> str:
     if rendered.channel == Channel.LETTER:
         return f"Estimated cost: {pounds(letter_price())} per letter"
     return ""
+
+
+def sample_render(*, version: TemplateVersion, channel: str, language: str) -> tuple[RenderedMessage | None, list[str]]:
+    """The version rendered with its sample values, or None and the problems in words (a draft
+    whose text or sample values are not yet fit to send)."""
+    try:
+        values = sample_values_of(version)
+        return version_render(version=version, channel=channel, language=language, values=values), []
+    except PersonalisationInvalid as error:
+        return None, [problem for problems in error.errors.values() for problem in problems]
+    except ContentUnrenderable as error:
+        return None, [str(error)]
+
+
+@dataclass(frozen=True)
+class SourceAndRendering:
+    """One content of a version (a channel in a language): what was written, and the message it
+    makes with the sample values."""
+
+    content: VersionContent
+    label: str
+    rendered: RenderedMessage | None
+    problems: list[str]
+    cost: str
+
+
+def sources_beside_renderings(*, version: TemplateVersion) -> list[SourceAndRendering]:
+    """Each content of the version, in channel then language order, with its rendering."""
+    pairs = []
+    for content in version.contents.order_by("channel", "language"):
+        rendered, problems = sample_render(version=version, channel=content.channel, language=content.language)
+        pairs.append(
+            SourceAndRendering(
+                content=content,
+                label=f"{channel_label(content.channel)}, {language_label(content.language)}",
+                rendered=rendered,
+                problems=problems,
+                cost=estimated_cost(rendered) if rendered else "",
+            )
+        )
+    return pairs
 
 
 def paragraphs(body: str) -> list[list[str]]:

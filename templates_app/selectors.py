@@ -22,7 +22,14 @@ from notifyadmin.accounts.models import Organisation, StaffUser
 from notifyadmin.core.actor import Actor
 from notifyadmin.core.errors import NotFound
 from templates_app import workflow
-from templates_app.models import MessageTemplate, ReviewDecision, TemplateVersion, VersionStatus
+from templates_app.models import (
+    TEMPLATE_PUBLISHED,
+    TEMPLATE_RETIRED,
+    MessageTemplate,
+    ReviewDecision,
+    TemplateVersion,
+    VersionStatus,
+)
 
 TEMPLATES_PER_PAGE = 25
 VERSIONS_PER_PAGE = 20
@@ -107,7 +114,8 @@ def template_history(*, template: MessageTemplate) -> QuerySet[Any]:
             number_major=F("major") if versioned else Value(None, output_field=IntegerField()),
             number_minor=F("minor") if versioned else Value(None, output_field=IntegerField()),
             state=F("status") if versioned else Value("", output_field=CharField()),
-        ).values("when", "who_id", "kind", "change", "number_major", "number_minor", "state")
+            why=F("history_change_reason"),
+        ).values("when", "who_id", "kind", "change", "number_major", "number_minor", "state", "why")
 
     template_rows = columns(MessageTemplate.history.filter(id=template.id), kind="template", versioned=False)
     version_rows = columns(TemplateVersion.history.filter(template_id=template.id), kind="version", versioned=True)
@@ -130,8 +138,13 @@ _VERSION_VERBS = {
 
 def _history_sentence(row: dict[str, Any], who: str) -> str:
     if row["kind"] == "template":
-        verbs = {"+": "created the template", "-": "deleted the template"}
-        verb = verbs.get(row["change"], "changed the template's settings")
+        verbs = {
+            "+": "created the template",
+            "-": "deleted the template",
+            TEMPLATE_PUBLISHED: "made the template send with the version just published",
+            TEMPLATE_RETIRED: "stopped the template sending until another version is published",
+        }
+        verb = verbs.get(row["change"]) or verbs.get(row.get("why") or "", "changed the template's settings")
         return f"{who} {verb}"
     number = f"{row['number_major']}.{row['number_minor']}" if row["number_major"] is not None else "(draft)"
     if row["change"] == "+":

@@ -60,6 +60,15 @@ def role_label(code: str) -> str:
     return str(Role(code).label) if code in Role.values else code
 
 
+# Target types whose words are not their code with spaces.
+TARGET_LABELS = {"cis2_role_mapping": "CIS2 role mapping"}
+
+
+def target_label(code: str) -> str:
+    """What an event acted on, in words: "template_version" -> "Template version"."""
+    return TARGET_LABELS.get(code) or code.replace("_", " ").capitalize()
+
+
 def render_trail(
     request: HttpRequest,
     *,
@@ -90,6 +99,7 @@ def render_trail(
         "field_error": lambda name: field_error(form, name),
         "label_of": label_of,
         "role_label": role_label,
+        "target_label": target_label,
         "patient_ref": form.cleaned_data.get("patient") if page is not None else "",
     }
     return render(request, "audit/event_list.jinja", context, status=status or (400 if error_list else 200))

@@ -8,6 +8,7 @@ from notifyadmin.accounts.cis2.selectors import role_mappings_visible_to
 from notifyadmin.accounts.roles import Role
 from notifyadmin.accounts.selectors import staff_in_organisation
 from notifyadmin.core.actor import Actor
+from notifyadmin.core.environments import environment_label
 from notifyadmin.core.registry import HomeItem
 
 PANEL_ITEMS = 10
@@ -43,5 +44,5 @@ def organisation_items(actor: Actor) -> list[HomeItem]:
     return [
         HomeItem(text=f"{organisation.name} ({organisation.ods_code})", href=page),
         HomeItem(text=f"{staff} member{'s' if staff != 1 else ''} of staff", href=reverse("accounts:staff-list")),
-        HomeItem(text=f"Sending to NHS Notify's {settings.NOTIFY_ENVIRONMENT} environment", href=page),
+        HomeItem(text=f"Sending to {environment_label(settings.NOTIFY_ENVIRONMENT)}", href=page),
     ]

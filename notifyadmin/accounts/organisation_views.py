@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from notifyadmin.accounts.access import requires
 from notifyadmin.accounts.roles import Permission, Role
 from notifyadmin.accounts.selectors import staff_in_organisation
+from notifyadmin.core.environments import environment_label
 
 
 def _minutes(seconds: float) -> str:
@@ -29,7 +30,7 @@ def organisation_detail(request: HttpRequest) -> HttpResponse:
             if assignment.organisation_id == organisation.id:
                 role_counts[labels[assignment.role]] += 1
     rows = [
-        ("NHS Notify environment", settings.NOTIFY_ENVIRONMENT),
+        ("Sends to", environment_label(settings.NOTIFY_ENVIRONMENT, sentence_start=True)),
         ("Confirming your identity again", f"Asked for after {_minutes(settings.STEPUP_MAX_AGE_SECONDS)}"),
         (
             "Personalisation kept for",

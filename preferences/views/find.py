@@ -1,5 +1,6 @@
 """Find a patient: a POST with what to search by, the value and the reason, audited found or not."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
@@ -39,5 +40,8 @@ def patient_find_view(request: HttpRequest) -> HttpResponse:
     # What was typed in the search box is never sent back: it may be an identifier.
     values = {name: form[name].value() for name in ("search_by", "reason", "reason_detail")}
     return render_form_page(
-        request, "preferences/patient_find.jinja", {"form": form, "values": values, "not_found": not_found}
+        request,
+        "preferences/patient_find.jinja",
+        # The hint is configured: locally it names a demo patient (seed_demo prints them all).
+        {"form": form, "values": values, "not_found": not_found, "search_hint": settings.PATIENT_SEARCH_HINT},
     )

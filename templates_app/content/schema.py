@@ -75,6 +75,24 @@ class PersonalDataClass(StrEnum):
     IDENTIFYING = "identifying"
 
 
+# What staff read for each type and class, in the editor and on every page that shows a schema.
+FIELD_TYPE_LABELS = {
+    FieldType.TEXT: "Text",
+    FieldType.DATE: "Date",
+    FieldType.TIME: "Time",
+    FieldType.CLINIC_CODE: "Clinic code",
+    FieldType.URL: "Web address",
+    FieldType.NUMBER: "Number",
+    FieldType.PHONE_NUMBER: "Phone number",
+    FieldType.EMAIL_ADDRESS: "Email address",
+}
+PERSONAL_DATA_LABELS = {
+    PersonalDataClass.NONE: "None",
+    PersonalDataClass.LOW: "Low: does not identify the patient",
+    PersonalDataClass.IDENTIFYING: "Identifying: never in a text message",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class PersonalisationField:
     """One field of a version's personalisation schema."""
@@ -95,6 +113,19 @@ class PersonalisationField:
             personal_data=str(data.get("personal_data", "")),
             sample_value=str(data.get("sample_value", "")),
         )
+
+    @property
+    def type_label(self) -> str:
+        return FIELD_TYPE_LABELS.get(self.type, self.type)  # type: ignore[call-overload]
+
+    @property
+    def personal_data_label(self) -> str:
+        return PERSONAL_DATA_LABELS.get(self.personal_data, self.personal_data)  # type: ignore[call-overload]
+
+    @property
+    def max_length_label(self) -> str:
+        """ "No limit" where none is set (a date needs none)."""
+        return str(self.max_length) if self.max_length else "No limit"
 
     def to_dict(self) -> dict[str, Any]:
         """The field as JSON-ready data, the inverse of :meth:`from_dict`."""

@@ -12,8 +12,8 @@ from audit.services import audit_record
 from notifyadmin.core.actor import Actor
 from notifyadmin.core.errors import NotFound, PermissionRefused
 from templates_app import workflow
-from templates_app.models import MessageTemplate, TemplateVersion
-from templates_app.services._transitions import advance, lock_and_check
+from templates_app.models import TEMPLATE_PUBLISHED, TEMPLATE_RETIRED, MessageTemplate, TemplateVersion
+from templates_app.services._transitions import advance, attributed, lock_and_check
 
 
 def _lock_template(name: str, version: TemplateVersion, actor: Actor) -> MessageTemplate:
@@ -35,7 +35,7 @@ def version_publish(*, actor: Actor, version: TemplateVersion, reason: str = "")
         if previous is not None:
             previous = lock_and_check(workflow.SUPERSEDE, version=previous, actor=actor)
             previous.status = workflow.VERSION_WORKFLOW[workflow.SUPERSEDE].target
-            previous.save(update_fields=["status", "updated_at"])
+            attributed(previous, actor).save(update_fields=["status", "updated_at"])
             audit_record(
                 actor=actor,
                 action="template.version.superseded",
@@ -57,7 +57,8 @@ def version_publish(*, actor: Actor, version: TemplateVersion, reason: str = "")
             },
         )
         template.published_version = current
-        template.save(update_fields=["published_version", "updated_at"])
+        template._change_reason = TEMPLATE_PUBLISHED  # type: ignore[attr-defined]
+        attributed(template, actor).save(update_fields=["published_version", "updated_at"])
     return current
 
 
@@ -68,5 +69,6 @@ def version_retire(*, actor: Actor, version: TemplateVersion, reason: str = "") 
         current = lock_and_check(workflow.RETIRE, version=version, actor=actor)
         advance(current, workflow.RETIRE, actor=actor, audit_action="template.version.retired", reason=reason)
         template.published_version = None
-        template.save(update_fields=["published_version", "updated_at"])
+        template._change_reason = TEMPLATE_RETIRED  # type: ignore[attr-defined]
+        attributed(template, actor).save(update_fields=["published_version", "updated_at"])
     return current

@@ -166,7 +166,7 @@ def version_changes_request(
                 {"comments": ["Enter the changes you are asking for"]}, "Enter the changes you are asking for."
             )
         _review(current, actor, stage, ReviewDecision.CHANGES_REQUESTED, content_hash, comments=comments.strip())
-        draft = _copy_draft(source=current, author=current.author, comments=comments.strip())
+        draft = _copy_draft(actor=actor, source=current, author=current.author, comments=comments.strip())
         advance(
             current,
             name,

@@ -9,8 +9,10 @@ from audit.services import audit_record
 from notifyadmin.accounts.models import StaffUser
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.actor import Actor
-from templates_app.models import MessageTemplate, Sensitivity, TemplateVersion, VersionContent
+from templates_app.models import MessageTemplate, Sensitivity, VersionContent
+from templates_app.services._transitions import attributed
 from templates_app.services.errors import ContentInvalid
+from templates_app.services.versions import blank_draft
 
 
 def send_window_errors(
@@ -57,24 +59,23 @@ def template_create(
     window = {"send_window_start": send_window_start, "send_window_end": send_window_end} if not send_any_time else {}
     try:
         with transaction.atomic():
-            template = MessageTemplate.objects.create(
-                organisation=actor.acting_organisation,
-                name=name,
-                purpose=purpose,
-                sensitivity=sensitivity,
-                is_critical=is_critical,
-                send_any_time=send_any_time,
-                owner=owner or actor.staff_user,
-                routing_plan_id=routing_plan_id,
-                channels=sorted(channels),
-                **window,
+            template = attributed(
+                MessageTemplate(
+                    organisation=actor.acting_organisation,
+                    name=name,
+                    purpose=purpose,
+                    sensitivity=sensitivity,
+                    is_critical=is_critical,
+                    send_any_time=send_any_time,
+                    owner=owner or actor.staff_user,
+                    routing_plan_id=routing_plan_id,
+                    channels=sorted(channels),
+                    **window,
+                ),
+                actor,
             )
-            version = TemplateVersion.objects.create(
-                organisation=actor.acting_organisation,
-                template=template,
-                author=actor.staff_user,
-                channels=template.channels,
-            )
+            template.save(force_insert=True)
+            version = blank_draft(actor=actor, template=template)
             VersionContent.objects.bulk_create(
                 VersionContent(version=version, channel=channel, language="en") for channel in template.channels
             )

@@ -26,7 +26,7 @@ from templates_app.models import (
     VersionStatus,
     content_hash_of,
 )
-from templates_app.services._transitions import advance, lock_and_check
+from templates_app.services._transitions import advance, attributed, lock_and_check
 from templates_app.services.errors import ContentInvalid, StaleEdit, TransitionRefused
 
 STALE_EDIT_MESSAGE = (
@@ -35,16 +35,37 @@ STALE_EDIT_MESSAGE = (
 )
 
 
-def _copy_draft(*, source: TemplateVersion, author: Any, comments: str = "") -> TemplateVersion:
-    draft = TemplateVersion.objects.create(
-        organisation=source.organisation,
-        template=source.template,
-        author=author,
-        based_on=source,
-        channels=list(source.channels),
-        personalisation_schema=list(source.personalisation_schema),
-        author_comments=comments,
+def blank_draft(*, actor: Actor, template: MessageTemplate) -> TemplateVersion:
+    """An empty draft of `template` by `actor`, with the template's channels."""
+    draft = attributed(
+        TemplateVersion(
+            organisation=template.organisation,
+            template=template,
+            author=actor.staff_user,
+            channels=template.channels,
+        ),
+        actor,
     )
+    draft.save(force_insert=True)
+    return draft
+
+
+def _copy_draft(*, actor: Actor, source: TemplateVersion, author: Any, comments: str = "") -> TemplateVersion:
+    """A new draft of `source` for `author`, started by `actor` (the author, or a reviewer who
+    asked for changes)."""
+    draft = attributed(
+        TemplateVersion(
+            organisation=source.organisation,
+            template=source.template,
+            author=author,
+            based_on=source,
+            channels=list(source.channels),
+            personalisation_schema=list(source.personalisation_schema),
+            author_comments=comments,
+        ),
+        actor,
+    )
+    draft.save(force_insert=True)
     VersionContent.objects.bulk_create(
         VersionContent(version=draft, channel=c.channel, language=c.language, subject=c.subject, body=c.body)
         for c in source.contents.all()
@@ -65,16 +86,11 @@ def version_draft_create(
             raise TransitionRefused("This template already has a draft: edit that draft instead.")
         source = based_on or template.published_version or template.versions.order_by("-created_at").first()
         if source is None:
-            draft = TemplateVersion.objects.create(
-                organisation=template.organisation,
-                template=template,
-                author=actor.staff_user,
-                channels=template.channels,
-            )
+            draft = blank_draft(actor=actor, template=template)
         else:
             if source.template_id != template.id:
                 raise TransitionRefused("That version belongs to another template.")
-            draft = _copy_draft(source=source, author=actor.staff_user)
+            draft = _copy_draft(actor=actor, source=source, author=actor.staff_user)
         audit_record(
             actor=actor,
             action="template.version.created",
@@ -191,13 +207,13 @@ def version_submit(*, actor: Actor, version: TemplateVersion, acknowledged: Iter
         current.content_hash = content_hash_of(
             channels=current.channels, schema=current.personalisation_schema, contents=contents
         )
-        current.save(update_fields=["major", "minor", "content_hash"])
+        attributed(current, actor).save(update_fields=["major", "minor", "content_hash"])
         for warning in warnings:
             LintAcknowledgement.objects.create(
                 version=current,
                 key=linting.finding_key(warning),
                 code=warning.code,
-                message=linting.located(warning),
+                message=linting.described(warning),
                 acknowledged_by=actor.staff_user,
             )
         if warnings:

@@ -16,13 +16,6 @@ from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.channels import Channel, Language, channel_label, language_label
 from templates_app import previews, selectors
 from templates_app.models import TemplateVersion
-from templates_app.rendering import (
-    ContentUnrenderable,
-    PersonalisationInvalid,
-    RenderedMessage,
-    sample_values_of,
-    version_render,
-)
 
 
 def _chosen(request: HttpRequest, version: TemplateVersion, *, channel: str = "") -> tuple[list[Any], str, str]:
@@ -36,22 +29,13 @@ def _chosen(request: HttpRequest, version: TemplateVersion, *, channel: str = ""
     return pairs, channel, language
 
 
-def _render(version: TemplateVersion, channel: str, language: str) -> tuple[RenderedMessage | None, list[str]]:
-    try:
-        return version_render(version=version, channel=channel, language=language, values=sample_values_of(version)), []
-    except PersonalisationInvalid as error:
-        return None, [problem for messages_ in error.errors.values() for problem in messages_]
-    except ContentUnrenderable as error:
-        return None, [str(error)]
-
-
 @requires(Permission.TEMPLATE_VIEW)
 @require_GET
 def version_preview(request: HttpRequest, template_id: Any, version_id: Any) -> HttpResponse:
     """The version as the channel shows it, with its sample values."""
     version = selectors.version_get(actor=actor_of(request), template_id=template_id, version_id=version_id)
     pairs, channel, language = _chosen(request, version)
-    rendered, problems = _render(version, channel, language)
+    rendered, problems = previews.sample_render(version=version, channel=channel, language=language)
     return render(
         request,
         "templates_app/version_preview.jinja",
@@ -78,7 +62,7 @@ def version_letter_pdf(request: HttpRequest, template_id: Any, version_id: Any) 
     """The letter as an A4 PDF proof (shown inline in the browser)."""
     version = selectors.version_get(actor=actor_of(request), template_id=template_id, version_id=version_id)
     _, channel, language = _chosen(request, version, channel=Channel.LETTER)
-    rendered, problems = _render(version, channel, language)
+    rendered, problems = previews.sample_render(version=version, channel=channel, language=language)
     if rendered is None:
         return HttpResponse(
             "This letter cannot be previewed: " + " ".join(problems), status=400, content_type="text/plain"

@@ -25,7 +25,7 @@ from notifyadmin.core.actor import Actor
 from notifyadmin.core.forms import render_form_page
 from notifyadmin.safety.hazard_log import hazard_log_load
 from notifyadmin.safety.services import RaisedHazardInput
-from templates_app import selectors, services, workflow
+from templates_app import four_eyes, previews, selectors, services, workflow
 from templates_app.forms import ContentReviewForm, SignOffForm
 from templates_app.models import TemplateVersion
 from templates_app.services.reviews import SIGNOFF_DECLARATION, signoff_authentication_fresh
@@ -42,8 +42,9 @@ def _review_page(request: HttpRequest, version: TemplateVersion, form: Any, page
             "template": version.template,
             "version": version,
             "form": form,
-            "contents": version.contents.order_by("channel", "language"),
-            "schema": version.personalisation_schema,
+            # Each content's source beside the message it makes with the sample values.
+            "renderings": previews.sources_beside_renderings(version=version),
+            "schema": version.personalisation_fields,
             "acknowledgements": version.acknowledgements.all(),
             "reviews": version.reviews.all(),
             **extra,
@@ -52,8 +53,11 @@ def _review_page(request: HttpRequest, version: TemplateVersion, form: Any, page
 
 
 def _refusal(name: str, version: TemplateVersion, actor: Actor) -> str:
+    """Why this person may not take the step now, and who can instead where four eyes stop them."""
     refusal = workflow.VERSION_WORKFLOW.refusal(name, version, actor)
-    return refusal.reason if refusal else ""
+    if refusal is None:
+        return ""
+    return " ".join(filter(None, (refusal.reason, four_eyes.who_can_instead(version, actor, name))))
 
 
 def _decide(

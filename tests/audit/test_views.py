@@ -62,6 +62,26 @@ def test_auditor_sees_only_their_organisations_events_with_readable_labels(
     assert re.search(r'<option value="auth.role.switched"\s*>Switched role \(auth.role.switched\)</option>', body)
 
 
+def test_what_an_event_acted_on_is_named_in_words(client_for, organisation):
+    # Given events on a template version and on a CIS2 role mapping
+    with transaction.atomic():
+        for target_type in ("template_version", "cis2_role_mapping"):
+            audit_record(
+                actor=Actor.system(name="tests", organisation=organisation),
+                action="auth.signed_out",
+                target_type=target_type,
+                target_id="1",
+            )
+
+    body = client_for(Role.AUDITOR).get("/audit/").content.decode()
+
+    targets = [
+        " ".join(cell.split())
+        for cell in re.findall(r"</code></td>\s*<td class=\"nhsuk-table__cell\">(.*?)</td>", body, re.S)
+    ]
+    assert targets == ["CIS2 role mapping", "Template version"]
+
+
 def test_the_staff_filter_tells_apart_two_people_with_one_name(client_for, organisation, make_staff):
     desk = make_staff(Role.SERVICE_DESK, first_name="Alex", last_name="Smith")
     designer = make_staff(Role.CONTENT_DESIGNER, first_name="Alex", last_name="Smith")

@@ -9,27 +9,20 @@ from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
 from notifyadmin.accounts.roles import Role
-from templates_app import services
+from templates_app.models import VersionStatus
 from tests.factories import TEST_PASSWORD
-from tests.templates_app.conftest import SCHEMA, contents, ctx, new_template
+from tests.templates_app.conftest import ctx, version_brought_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def version_awaiting_sign_off(make_staff, organisation):
-    author = ctx(make_staff(Role.CONTENT_DESIGNER), Role.CONTENT_DESIGNER, organisation)
-    reviewer = ctx(make_staff(Role.CONTENT_DESIGNER), Role.CONTENT_DESIGNER, organisation)
-    version = new_template(author).versions.get()
-    services.version_draft_save(
-        actor=author,
-        version=version,
-        lock_version=version.lock_version,
-        channels=["nhsapp", "sms"],
-        schema=SCHEMA,
-        contents=contents(),
+    return version_brought_to(
+        VersionStatus.CONTENT_APPROVED,
+        as_designer=ctx(make_staff(Role.CONTENT_DESIGNER), Role.CONTENT_DESIGNER, organisation),
+        as_designer2=ctx(make_staff(Role.CONTENT_DESIGNER), Role.CONTENT_DESIGNER, organisation),
+        as_cso=ctx(make_staff(Role.CLINICAL_SAFETY_OFFICER), Role.CLINICAL_SAFETY_OFFICER, organisation),  # unused
     )
-    version = services.version_submit(actor=author, version=version)
-    return services.version_content_approve(actor=reviewer, version=version, content_hash=version.content_hash)
 
 
 def age_the_sign_in(page, *, minutes: int) -> None:
@@ -41,9 +34,11 @@ def age_the_sign_in(page, *, minutes: int) -> None:
     session.save()
 
 
+@pytest.mark.parametrize("width", [1280, 375])
 def test_a_slow_sign_off_confirms_identity_and_keeps_the_form(
-    page, make_staff, organisation, sign_in, assert_accessible
+    page, make_staff, organisation, sign_in, assert_accessible, width
 ):
+    page.set_viewport_size({"width": width, "height": 900})
     version = version_awaiting_sign_off(make_staff, organisation)
     cso = make_staff(Role.CLINICAL_SAFETY_OFFICER)
     url = f"/templates/{version.template_id}/versions/{version.id}/sign-off/"
@@ -62,6 +57,7 @@ def test_a_slow_sign_off_confirms_identity_and_keeps_the_form(
     # Then they confirm their identity
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
     assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Continue").click()
     # And are back on the form as they left it
@@ -74,6 +70,7 @@ def test_a_slow_sign_off_confirms_identity_and_keeps_the_form(
     expect(page.get_by_label("I make this declaration")).to_be_checked()
     expect(page.get_by_label("Comments")).to_have_value("Checked against the clinic's letter.")
     assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     # And sign off without typing anything again
     page.get_by_role("button", name="Record decision").click()
     expect(page.get_by_text("Version signed off. A content designer can now publish it.")).to_be_visible()

@@ -89,6 +89,7 @@ def test_administrator_home_lists_mappings_clients_and_the_organisation(client_f
     assert "0 working keys" in text
     assert "Northfield Teaching Hospitals NHS Foundation Trust (RX1)" in text
     assert "1 member of staff" in text
+    assert "Sending to the local sandbox on this machine (nothing reaches patients)" in text
 
 
 def test_organisation_page_shows_its_record_and_settings(client_for, settings):
@@ -101,6 +102,9 @@ def test_organisation_page_shows_its_record_and_settings(client_for, settings):
     assert "Staff 1 in total:" in text
     assert "Administrator 1" in text
     assert "Confirming your identity again Asked for after 5 minutes" in text
+    # The environment in words, not its code
+    assert "Sends to The local sandbox on this machine (nothing reaches patients)" in text
+    assert "NHS Notify environment local" not in text
 
 
 def test_organisation_page_is_for_administrators_only(client_for):

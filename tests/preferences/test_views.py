@@ -112,6 +112,35 @@ def test_not_found_is_plain_and_says_nothing_of_other_organisations(desk, patien
     assert "organisation" not in response.content.decode().split("<main")[1].lower()
 
 
+def test_the_find_page_hint_is_the_configured_one(desk, settings):
+    # Given a hint configured for this place (locally it names a demo patient)
+    settings.PATIENT_SEARCH_HINT = "For example, 999 000 0018 (Margaret Holloway, a demo patient)."
+
+    response = desk.get(reverse(FIND))
+
+    assert response.status_code == 200
+    hint = re.search(
+        r'<div class="nhsuk-hint" id="id_search_value-hint"\s*>(.*?)</div>', response.content.decode(), re.S
+    )
+    assert hint is not None
+    assert " ".join(hint.group(1).split()) == "For example, 999 000 0018 (Margaret Holloway, a demo patient)."
+
+
+def test_a_patient_without_contact_details_is_told_how_to_add_them(desk, organisation):
+    # Given a patient with no contact details at all
+    make_patient(organisation=organisation, nhs_number="9990010013")
+
+    # When the service desk opens their page
+    response = _find(desk, value="9990010013")
+    page = desk.get(response["Location"]).content.decode()
+
+    # Then the empty list says what would appear there and how
+    assert (
+        '<td class="nhsuk-table__cell" colspan="5">No contact details recorded. Add the mobile, email or address '
+        "the patient gives you: they appear here, and messages can then reach them.</td>"
+    ) in page
+
+
 def test_another_organisations_patient_id_is_404(desk, other_organisation):
     theirs = make_patient(organisation=other_organisation, nhs_number="9990000026")
     for name in ("preferences:patient-detail", "preferences:patient-timeline"):
@@ -369,6 +398,25 @@ def test_the_patient_page_says_how_we_would_contact_them_and_why_not(desk, patie
     assert "SMS: opted out of text messages about appointments" in body
     assert "NHS App: does not use the NHS App" in body
     assert "Letter: no postal address" in body
+
+
+def test_one_reason_for_every_channel_is_said_once(desk, patient):
+    # Given a patient who asked for no non-essential messages
+    _find(desk)
+    desk.post(reverse("preferences:preferences-change", args=[patient.id]), _grid_post(patient, no_non_essential="on"))
+
+    body = desk.get(reverse("preferences:patient-detail", args=[patient.id])).content.decode()
+
+    # Then a non-essential category says the reason once, for every channel
+    row = re.search(r'<th scope="row" class="nhsuk-table__header">Service updates</th>(.*?)</tr>', body, re.S)
+    assert row is not None
+    cells = [
+        " ".join(cell.split()) for cell in re.findall(r'<td class="nhsuk-table__cell">(.*?)</td>', row.group(1), re.S)
+    ]
+    assert cells == [
+        "<strong>Not contacted</strong>",
+        "Every channel: asked for no non-essential messages (service updates)",
+    ]
 
 
 def test_the_language_is_chosen_from_the_list(desk, patient):

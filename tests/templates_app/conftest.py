@@ -82,68 +82,79 @@ def new_template(actor: Actor, name: str = "Appointment booked") -> MessageTempl
     )
 
 
+def version_brought_to(
+    status: VersionStatus,
+    *,
+    as_designer: Actor,
+    as_designer2: Actor,
+    as_cso: Actor,
+    name: str = "Appointment booked",
+) -> TemplateVersion:
+    """A version of a new template written by `as_designer`, reviewed by `as_designer2` and
+    signed off by `as_cso` as far as `status` needs."""
+    template = new_template(as_designer, name)
+    version = template.versions.get()
+    services.version_draft_save(
+        actor=as_designer,
+        version=version,
+        lock_version=version.lock_version,
+        channels=["nhsapp", "sms"],
+        schema=SCHEMA,
+        contents=contents(),
+    )
+    if status == VersionStatus.DRAFT:
+        return TemplateVersion.objects.get(pk=version.pk)
+    version = services.version_submit(actor=as_designer, version=version)
+    if status == VersionStatus.WITHDRAWN:
+        return services.version_withdraw(actor=as_designer, version=version)
+    if status == VersionStatus.CHANGES_REQUESTED:
+        services.version_changes_request(
+            actor=as_designer2, version=version, content_hash=version.content_hash, comments="Shorter"
+        )
+        return TemplateVersion.objects.get(pk=version.pk)
+    if status == VersionStatus.SUBMITTED:
+        return version
+    version = services.version_content_approve(actor=as_designer2, version=version, content_hash=version.content_hash)
+    if status == VersionStatus.CONTENT_APPROVED:
+        return version
+    version = services.version_sign_off(
+        actor=as_cso,
+        version=version,
+        content_hash=version.content_hash,
+        declaration_confirmed=True,
+        hazard_ids=("HAZ-001",),
+        authenticated_at=timezone.now(),
+    )
+    if status == VersionStatus.SIGNED_OFF:
+        return version
+    version = services.version_publish(actor=as_designer, version=version)
+    if status == VersionStatus.PUBLISHED:
+        return version
+    if status == VersionStatus.RETIRED:
+        return services.version_retire(actor=as_designer, version=version)
+    if status == VersionStatus.SUPERSEDED:
+        draft = services.version_draft_create(actor=as_designer, template=version.template)
+        draft = services.version_submit(actor=as_designer, version=draft)
+        draft = services.version_content_approve(actor=as_designer2, version=draft, content_hash=draft.content_hash)
+        draft = services.version_sign_off(
+            actor=as_cso,
+            version=draft,
+            content_hash=draft.content_hash,
+            declaration_confirmed=True,
+            hazard_ids=("HAZ-001",),
+            authenticated_at=timezone.now(),
+        )
+        services.version_publish(actor=as_designer, version=draft)
+        return TemplateVersion.objects.get(pk=version.pk)
+    raise AssertionError(status)
+
+
 @pytest.fixture
 def version_in(as_designer, as_designer2, as_cso) -> Callable[..., TemplateVersion]:
     """version_in(VersionStatus.X): a version of a new template brought to that state."""
 
     def make(status: VersionStatus, name: str = "Appointment booked") -> TemplateVersion:
-        template = new_template(as_designer, name)
-        version = template.versions.get()
-        services.version_draft_save(
-            actor=as_designer,
-            version=version,
-            lock_version=version.lock_version,
-            channels=["nhsapp", "sms"],
-            schema=SCHEMA,
-            contents=contents(),
-        )
-        if status == VersionStatus.DRAFT:
-            return TemplateVersion.objects.get(pk=version.pk)
-        version = services.version_submit(actor=as_designer, version=version)
-        if status == VersionStatus.WITHDRAWN:
-            return services.version_withdraw(actor=as_designer, version=version)
-        if status == VersionStatus.CHANGES_REQUESTED:
-            services.version_changes_request(
-                actor=as_designer2, version=version, content_hash=version.content_hash, comments="Shorter"
-            )
-            return TemplateVersion.objects.get(pk=version.pk)
-        if status == VersionStatus.SUBMITTED:
-            return version
-        version = services.version_content_approve(
-            actor=as_designer2, version=version, content_hash=version.content_hash
-        )
-        if status == VersionStatus.CONTENT_APPROVED:
-            return version
-        version = services.version_sign_off(
-            actor=as_cso,
-            version=version,
-            content_hash=version.content_hash,
-            declaration_confirmed=True,
-            hazard_ids=("HAZ-001",),
-            authenticated_at=timezone.now(),
-        )
-        if status == VersionStatus.SIGNED_OFF:
-            return version
-        version = services.version_publish(actor=as_designer, version=version)
-        if status == VersionStatus.PUBLISHED:
-            return version
-        if status == VersionStatus.RETIRED:
-            return services.version_retire(actor=as_designer, version=version)
-        if status == VersionStatus.SUPERSEDED:
-            draft = services.version_draft_create(actor=as_designer, template=version.template)
-            draft = services.version_submit(actor=as_designer, version=draft)
-            draft = services.version_content_approve(actor=as_designer2, version=draft, content_hash=draft.content_hash)
-            draft = services.version_sign_off(
-                actor=as_cso,
-                version=draft,
-                content_hash=draft.content_hash,
-                declaration_confirmed=True,
-                hazard_ids=("HAZ-001",),
-                authenticated_at=timezone.now(),
-            )
-            services.version_publish(actor=as_designer, version=draft)
-            return TemplateVersion.objects.get(pk=version.pk)
-        raise AssertionError(status)
+        return version_brought_to(status, as_designer=as_designer, as_designer2=as_designer2, as_cso=as_cso, name=name)
 
     return make
 

@@ -179,4 +179,4 @@ def test_template_history_says_in_a_sentence_who_published(version_in, designer_
     page = designer_client.get(reverse("templates_app:template-detail", args=[version.template_id])).content.decode()
     sentences = [html.unescape(s) for s in re.findall(r'<td class="nhsuk-table__cell app-history">(.*?)</td>', page)]
     assert "Priya Shah published version 1.0" in sentences[:2]  # with the template row it updated
-    assert "The system signed off version 1.0" in sentences
+    assert "Helen Marsh signed off version 1.0" in sentences

@@ -58,7 +58,7 @@ def test_a_version_under_another_template_is_not_found(version_in, as_designer):
 # --- History --------------------------------------------------------------------------
 
 
-def test_history_is_one_paginated_query_newest_first(version_in, django_assert_num_queries):
+def test_history_is_one_paginated_query_newest_first(version_in, designer, django_assert_num_queries):
     version = version_in(VersionStatus.SUBMITTED)
     history = selectors.template_history(template=version.template)
     with django_assert_num_queries(2):  # the count and the page
@@ -69,8 +69,8 @@ def test_history_is_one_paginated_query_newest_first(version_in, django_assert_n
     shown = selectors.history_rows(rows)
     assert shown[0] == {
         "when": rows[0]["when"],
-        "who": None,  # services called outside a request: simple-history records no user
-        "sentence": "The system submitted version 1.0 for content review",
+        "who": designer,  # the service's actor, even outside a request
+        "sentence": "Priya Shah submitted version 1.0 for content review",
     }
 
 
@@ -78,8 +78,25 @@ def test_history_rows_name_template_and_version_changes(version_in):
     version = version_in(VersionStatus.DRAFT)
     shown = selectors.history_rows(selectors.template_history(template=version.template))
     assert [row["sentence"] for row in shown][-2:] == [
-        "The system started a new draft",
-        "The system created the template",
+        "Priya Shah started a new draft",
+        "Priya Shah created the template",
+    ]
+
+
+def test_history_says_what_publishing_and_retiring_did_to_the_template(version_in):
+    # Given a version published then retired by its author, Priya Shah
+    version = version_in(VersionStatus.RETIRED)
+
+    sentences = [
+        row["sentence"] for row in selectors.history_rows(selectors.template_history(template=version.template))
+    ]
+
+    # Then the template's own rows say what happened to it, not "changed the template's settings"
+    assert sentences[:4] == [
+        "Priya Shah stopped the template sending until another version is published",
+        "Priya Shah retired version 1.0",
+        "Priya Shah made the template send with the version just published",
+        "Priya Shah published version 1.0",
     ]
 
 

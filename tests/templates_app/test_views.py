@@ -256,6 +256,38 @@ def test_content_review_queue_excludes_my_own(version_in, designer_client):
     assert "Awaiting content review (0)" in page
 
 
+def test_each_empty_work_queue_says_what_would_appear_there(client_for):
+    # Given a content designer with no work at all
+    page = client_for(Role.CONTENT_DESIGNER).get(reverse("templates_app:work-queue")).content.decode()
+
+    # Then each of their queues says what would appear in it and how, never "Nothing here"
+    sections = re.findall(r'<h2 class="nhsuk-heading-m">(.*?)</h2>\s*<p>(.*?)</p>', page, re.S)
+    assert sections == [
+        (
+            "My drafts (0)",
+            "Drafts you start appear here. Create a template, or start a new draft from a template&#39;s page.",
+        ),
+        (
+            "Changes requested on my versions (0)",
+            "When a reviewer or clinical safety officer asks for changes to a version you wrote, "
+            "its new draft appears here with their comments.",
+        ),
+        (
+            "My versions waiting on others (0)",
+            "Versions you submit appear here while they wait for content review or clinical sign-off.",
+        ),
+        (
+            "Awaiting content review (0)",
+            "Versions appear here when another content designer submits a draft for content review.",
+        ),
+        (
+            "Ready to publish (0)",
+            "Versions appear here when a clinical safety officer signs them off. "
+            "Publishing makes a template send with them.",
+        ),
+    ]
+
+
 @pytest.mark.parametrize(
     "name",
     [
