@@ -63,7 +63,7 @@ class SendingConfig(AppConfig):
                 heading="Sending today",
                 permission=Permission.SEND_PIPELINE_VIEW,
                 items=operations_home_items,
-                empty="Everything is running as usual: no kill switch is on, the circuit breaker is closed and "
+                empty="Everything is running as usual: no kill switch is on, NHS Notify is accepting messages and "
                 "no message is waiting in the queue. Anything stopped or stuck will appear here.",
                 action_text="See the state of sending",
                 action_url_name="sending:operations",

@@ -152,7 +152,9 @@ def operations_home_items(actor: Actor) -> list[HomeItem]:
         for switch in state.kill_switches
     ]
     items += [
-        HomeItem(text=f"Circuit breaker for {breaker.label} is open", href=overview, note=breaker.description)
+        HomeItem(
+            text=f"Sending to {breaker.label} is paused after failed requests", href=overview, note=breaker.description
+        )
         for breaker in state.breakers
         if breaker.state != "closed"
     ]

@@ -119,4 +119,4 @@ def test_a_verification_that_cannot_be_queued_says_so(client_for, monkeypatch):
     assert (verification.status, verification.error) == ("error", "the task queue could not be reached")
     page = client.get(response["Location"]).content.decode()
     assert "The verification could not finish" in page
-    assert "It stopped after 0 events (the task queue could not be reached)." in page
+    assert "<p>It stopped after 0 events (the task queue could not be reached). Start it again;" in page

@@ -211,22 +211,8 @@ def test_the_auditor_filters_the_trail_by_nhs_number_on_a_phone(
     ("role", "url", "heading"),
     [
         (Role.ADMINISTRATOR, "/templates/routing-plans/", "Routing plans"),
-        pytest.param(
-            Role.ADMINISTRATOR,
-            "/events/mappings/",
-            "Event mappings",
-            marks=pytest.mark.xfail(
-                strict=True, reason="its tables widen the page at 375 px (notifyadmin/intake, left to its owner)"
-            ),
-        ),
-        pytest.param(
-            Role.CLINICAL_SAFETY_OFFICER,
-            "/safety-case/",
-            "Clinical safety case",
-            marks=pytest.mark.xfail(
-                strict=True, reason="its tables widen the page at 375 px (notifyadmin/safety, left to its owner)"
-            ),
-        ),
+        (Role.ADMINISTRATOR, "/events/mappings/", "Event mappings"),
+        (Role.CLINICAL_SAFETY_OFFICER, "/safety-case/", "Clinical safety case"),
         (Role.CLINICAL_SAFETY_OFFICER, "/safety-case/hazards/", "Hazards"),
         (Role.AUDITOR, "/audit/verify/", "Verify the audit trail"),
         (Role.ADMINISTRATOR, "/accounts/role-mappings/", "CIS2 role mappings"),

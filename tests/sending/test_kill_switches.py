@@ -76,11 +76,17 @@ def test_the_pages_stop_and_restart_sending(client_for):
     refused = client.post("/sending/kill-switches/stop/", {"template": "", "reason": ""})
     assert refused.status_code == 400
     assert "Enter why sending must stop" in refused.content.decode()
-    response = client.post("/sending/kill-switches/stop/", {"template": "", "reason": "NHS Notify incident"})
+    response = client.post("/sending/kill-switches/stop/", {"template": "", "reason": "NHS Notify <incident>"})
     assert response.status_code == 302
     page = client.get("/sending/kill-switches/").content.decode()
+    switch = KillSwitch.objects.get()
     assert "Sending is stopped for your organisation" in page
-    assert "NHS Notify incident" in page
+    # The box is HTML, its link can be followed, and the reason typed is shown as text
+    assert "<p>Reason: NHS Notify &lt;incident&gt;</p>" in page
+    assert f'<a href="/sending/kill-switches/{switch.id}/clear/">Start sending again' in page
+    assert "&lt;p&gt;" not in page
+    clear = client.get(f"/sending/kill-switches/{switch.id}/clear/").content.decode()
+    assert ": NHS Notify &lt;incident&gt;</p><p>Messages that fall due from now on will be sent." in clear
 
 
 def test_the_stop_page_asks_for_step_up_first(client_for):

@@ -88,7 +88,7 @@ def test_given_a_stopped_and_stuck_pipeline_when_read_then_it_shows_switches_que
     items = operations_home_items(ops)
     assert [item.text for item in items] == [
         "Sending stopped for your organisation",
-        "Circuit breaker for NHS Notify is open",
+        "Sending to NHS Notify is paused after failed requests",
         "1 batch waiting to be sent again",
         "Messages queued",
     ]
@@ -124,7 +124,7 @@ def test_given_an_open_breaker_when_operations_open_their_home_then_the_panel_sh
     text = text_of(client.get("/"))
 
     assert "Sending today" in text
-    assert "Circuit breaker for NHS Notify is open" in text
+    assert "Sending to NHS Notify is paused after failed requests" in text
     assert "Everything is running as usual" not in text
 
 
@@ -132,7 +132,7 @@ def test_given_everything_running_when_operations_open_their_home_then_the_panel
     text = text_of(client_for(Role.OPERATIONS).get("/"))
 
     assert (
-        "Everything is running as usual: no kill switch is on, the circuit breaker is closed and no message is "
+        "Everything is running as usual: no kill switch is on, NHS Notify is accepting messages and no message is "
         "waiting in the queue. Anything stopped or stuck will appear here."
     ) in text
     assert "See the state of sending" in text
