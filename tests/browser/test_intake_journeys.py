@@ -29,6 +29,6 @@ def test_operations_maps_reminders_with_offsets(page, organisation, make_staff, 
     assert_accessible(page)
     page.get_by_label("Reminders: hours before the appointment (optional)").fill("168, 24")
     page.get_by_role("button", name="Save mapping").click()
-    expect(page.locator("main")).to_contain_text("168, 24 hours before")
+    expect(page.locator("main")).to_contain_text("Reminders 7 days and 1 day before the appointment")
     assert_accessible(page)
     assert EventMapping.objects.get().reminder_offsets_hours == [168, 24]
