@@ -8,7 +8,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from notifyadmin.accounts.roles import Permission
-        from notifyadmin.core import queues
+        from notifyadmin.core import (
+            lookups,  # noqa: F401 (registers field__any_of)
+            queues,
+        )
         from notifyadmin.core.registry import NAVIGATION, QUEUES, SEEDERS, NavItem, Queue, Seeder
         from notifyadmin.core.schedules import schedules_ensure_for_demo
 

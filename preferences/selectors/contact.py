@@ -205,12 +205,12 @@ def contact_decisions_by_category(
     policies = category_policies_for(organisation_ids={patient.organisation_id for patient in patients})
     stored: dict[Any, dict[tuple[str, str], bool]] = defaultdict(dict)
     for patient_id, category, channel, allowed in Preference.objects.filter(
-        patient_id__in=ids, category__in=list(categories), channel__in=list(channels)
+        patient_id__any_of=ids, category__in=list(categories), channel__in=list(channels)
     ).values_list("patient_id", "category", "channel", "allowed"):
         stored[patient_id][(category, channel)] = allowed
     points: dict[Any, dict[str, list[ContactPoint]]] = defaultdict(lambda: defaultdict(list))
     kinds = [CHANNEL_CONTACT_KIND[channel] for channel in channels]
-    for point in ContactPoint.objects.filter(patient_id__in=ids, kind__in=kinds).only(
+    for point in ContactPoint.objects.filter(patient_id__any_of=ids, kind__in=kinds).only(
         "id", "patient_id", "kind", "status"
     ):
         points[point.patient_id][point.kind].append(point)

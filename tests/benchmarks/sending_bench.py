@@ -19,11 +19,13 @@ import uuid
 from pathlib import Path
 
 import requests
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
 MESSAGES = int(os.environ.get("BENCH_SEND_MESSAGES", "100000"))
-BATCH = int(os.environ.get("BENCH_SEND_BATCH", "5000"))
+# Messages claimed per pass: the product's own DISPATCH_BATCH_SIZE unless the run says otherwise.
+BATCH = int(os.environ.get("BENCH_SEND_BATCH", "0")) or settings.DISPATCH_BATCH_SIZE
 WORKERS = int(os.environ.get("BENCH_SEND_WORKERS", str(os.cpu_count() or 2)))
 ROOT = Path(__file__).resolve().parents[2]
 FREE_TEXT_NHSAPP = "00000000-0000-0000-0000-000000000001"

@@ -115,7 +115,7 @@ def dispatch_once(*, provider: MessageProvider, worker: str, limit: int | None =
     result.claimed = len(ids)
     if not ids:
         return result
-    messages = messages_for_dispatch(Message.objects.filter(id__in=ids))
+    messages = messages_for_dispatch(Message.objects.filter(id__any_of=ids))
     now = timezone.now()
     prepared = prepare(messages, now=now)
     _apply_verdicts(prepared, result)
