@@ -101,21 +101,26 @@ def versions_in_organisation(*, organisation: Organisation) -> QuerySet[Template
 
 def template_history(*, template: MessageTemplate) -> QuerySet[Any]:
     """Change history of the template and its versions (django-simple-history), newest first,
-    as one database query (a UNION) that a Paginator can count and slice. Rows are dicts of
+    as one database query (a UNION) that a Paginator can count and slice. Each side drops the
+    history models' default ordering: SQLite refuses ORDER BY inside a compound statement. Rows are dicts of
     when, who_id, kind ("template"/"version"), change ("+", "~", "-"), major, minor, status;
     `history_rows` turns a page of them into what the page shows."""
 
     def columns(queryset: QuerySet[Any], *, kind: str, versioned: bool) -> QuerySet[Any]:
-        return queryset.annotate(
-            when=F("history_date"),
-            who_id=F("history_user_id"),
-            kind=Value(kind, output_field=CharField()),
-            change=F("history_type"),
-            number_major=F("major") if versioned else Value(None, output_field=IntegerField()),
-            number_minor=F("minor") if versioned else Value(None, output_field=IntegerField()),
-            state=F("status") if versioned else Value("", output_field=CharField()),
-            why=F("history_change_reason"),
-        ).values("when", "who_id", "kind", "change", "number_major", "number_minor", "state", "why")
+        return (
+            queryset.annotate(
+                when=F("history_date"),
+                who_id=F("history_user_id"),
+                kind=Value(kind, output_field=CharField()),
+                change=F("history_type"),
+                number_major=F("major") if versioned else Value(None, output_field=IntegerField()),
+                number_minor=F("minor") if versioned else Value(None, output_field=IntegerField()),
+                state=F("status") if versioned else Value("", output_field=CharField()),
+                why=F("history_change_reason"),
+            )
+            .values("when", "who_id", "kind", "change", "number_major", "number_minor", "state", "why")
+            .order_by()
+        )
 
     template_rows = columns(MessageTemplate.history.filter(id=template.id), kind="template", versioned=False)
     version_rows = columns(TemplateVersion.history.filter(template_id=template.id), kind="version", versioned=True)

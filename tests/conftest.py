@@ -65,3 +65,11 @@ def client_for(make_staff: Callable[..., StaffUser]) -> Callable[..., Client]:
 def require_postgresql(db: None) -> None:
     if connection.vendor != "postgresql":
         missing_service("PostgreSQL (set DATABASE_URL)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that asks for `require_postgresql` carries the `postgres` marker, so the pass on
+    the embedded default database (SQLite, as `make run` uses) can leave it out by marker."""
+    for item in items:
+        if "require_postgresql" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)

@@ -64,4 +64,11 @@ def environment(**options: Any) -> Environment:
     )
     env.filters["london"] = london_time
     env.filters["language_name"] = language_name
+    env.filters["uk_phone"] = uk_phone
     return env
+
+
+def uk_phone(value: str) -> str:
+    """A UK mobile number as it is read out on the phone: +447400100111 -> 07400 100111."""
+    digits = "0" + value[3:] if value.startswith("+44") else value
+    return f"{digits[:5]} {digits[5:]}" if len(digits) == 11 and digits.isdigit() else value

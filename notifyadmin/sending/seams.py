@@ -26,8 +26,14 @@ class ChannelPlan:
     detail: str = ""
 
 
-# Keys NHS Notify's free-text routing plans take, per channel.
-FREE_TEXT_KEYS = {"nhsapp": ("body",), "sms": ("sms_body",), "email": ("email_subject", "email_body")}
+# NHS Notify's free-text routing plans take the content in personalisation fields: `body` on
+# the plan that sends by NHS App alone, `nhsapp_body` on the plans that fall back from the NHS
+# App to email or SMS; `sms_body`, `email_subject` and `email_body` on every plan that has them.
+NHSAPP_ONLY_FREE_TEXT_PLAN = "00000000-0000-0000-0000-000000000001"
+
+
+def nhsapp_key(routing_plan_id: object) -> str:
+    return "body" if str(routing_plan_id) == NHSAPP_ONLY_FREE_TEXT_PLAN else "nhsapp_body"
 
 
 def contact_decisions_for(messages: Sequence[Message]) -> dict[Any, ChannelPlan]:
@@ -73,7 +79,7 @@ def payload_for(message: Message, channels: Sequence[str]) -> dict[str, str]:
         except PersonalisationInvalid as error:
             raise RenderRefused(str(error)) from error
         if channel == "nhsapp":
-            payload["body"] = rendered.body
+            payload[nhsapp_key(message.routing_plan_id)] = rendered.body
         elif channel == "sms":
             payload["sms_body"] = rendered.body
         elif channel == "email":

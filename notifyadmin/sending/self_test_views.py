@@ -23,6 +23,7 @@ from notifyadmin.core.actor import Actor
 from notifyadmin.core.channels import channel_label
 from notifyadmin.core.errors import InvalidInput, NotFound, TransitionRefused
 from notifyadmin.core.forms import error_summary_items
+from notifyadmin.core.jinja import uk_phone
 from notifyadmin.sending.history_content import message_content
 from notifyadmin.sending.patient_forms import field_name
 from notifyadmin.sending.selectors import self_tests_recent, version_to_test
@@ -178,7 +179,7 @@ def self_test_view(request: HttpRequest, version_id: Any) -> HttpResponse:
 def _recipient_words(recipient: dict[str, str], channel: str) -> str:
     """Where the test goes, in words: the owner's own details, shown to them in full."""
     if channel == "sms":
-        return "0" + recipient.get("sms", "").removeprefix("+44")
+        return uk_phone(recipient.get("sms", ""))
     if channel == "email":
         return recipient.get("email", "")
     return f"the NHS App account of NHS number {nhs_number_format(recipient.get('nhs_number', ''))}"

@@ -13,6 +13,7 @@ from django.urls import reverse
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.channels import CHANNEL_SHORT_LABELS
 from notifyadmin.core.forms import error_summary_items
+from notifyadmin.core.jinja import uk_phone
 from preferences.forms import PreferencesForm, cell_name
 from preferences.models import AccessibleFormat, ContactPoint, Patient
 from preferences.nhs_number import nhs_number_mask
@@ -26,12 +27,6 @@ from preferences.views._page import PatientPage, patient_page, submit_change
 CONTACT_REFUSALS = frozenset(
     {RefusalCode.NO_CONTACT_POINT, RefusalCode.BOUNCED, RefusalCode.INVALID, RefusalCode.UNVERIFIED}
 )
-
-
-def uk_number(value: str) -> str:
-    """A UK mobile number as it is read out on the phone: +447400100111 -> 07400 100111."""
-    digits = "0" + value[3:] if value.startswith("+44") else value
-    return f"{digits[:5]} {digits[5:]}" if len(digits) == 11 and digits.isdigit() else value
 
 
 def _detail_context(
@@ -117,7 +112,7 @@ def contact_reveal_view(request: HttpRequest, page: PatientPage, contact_point_i
         return stepup_response
     value = contact_reveal(actor=page.actor, contact_point=point, reason=page.reason)
     if point.kind == ContactPoint.Kind.MOBILE:
-        value = uk_number(value)
+        value = uk_phone(value)
     # Rendered, not redirected: the revealed value must never travel in a URL.
     response = render(
         request, "preferences/patient_detail.jinja", _detail_context(page, revealed={str(point.id): value})

@@ -74,7 +74,7 @@ def test_send_a_test_of_a_draft_to_yourself(page, make_staff, organisation, sign
     page.get_by_role("button", name="Preview the test").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check the test before you send it")
     expect(page.locator("main")).to_contain_text("Eye clinic on Monday 21 December 2026.")
-    expect(page.locator("main")).to_contain_text("07400000001")
+    expect(page.locator("main")).to_contain_text("07400 000001")
     _fits_and_is_accessible(page, assert_accessible)
     page.get_by_role("button", name="Send the test").click()
 

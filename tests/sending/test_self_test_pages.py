@@ -117,7 +117,7 @@ def test_fill_in_preview_and_send_a_test_of_a_draft(designer, draft):
     assert preview.status_code == 200
     assert "Check the test before you send it" in text
     assert "Eye clinic on Monday 21 December 2026." in text
-    assert 'Sent to</dt><dd class="nhsuk-summary-list__value">07400000001' in text
+    assert 'Sent to</dt><dd class="nhsuk-summary-list__value">07400 000001' in text
     assert Message.objects.count() == 0
     # And send it
     sent = designer.post(_send_url(draft), {**FILLED, "confirm": "yes"})

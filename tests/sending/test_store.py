@@ -88,10 +88,13 @@ def test_two_dispatchers_racing_never_claim_the_same_row(require_postgresql, mak
 
     def dispatcher(name: str) -> None:
         try:
-            barrier.wait()
             ids: list[str] = []
-            while batch := claim_due(limit=25, worker=name, lease=dt.timedelta(seconds=60)):
-                ids += batch
+            # Both claim at the same moment, round after round (8 rounds of 25 each is all 400)
+            for _ in range(8):
+                barrier.wait(timeout=30)
+                ids += claim_due(limit=25, worker=name, lease=dt.timedelta(seconds=60))
+            barrier.wait(timeout=30)
+            ids += claim_due(limit=25, worker=name, lease=dt.timedelta(seconds=60))  # nothing is left
             claimed[name] = ids
         finally:
             connections.close_all()

@@ -31,6 +31,8 @@ def _provider(sandbox, read_timeout=5.0):
     )
 
 
+# The sandbox's receipts reach the live server's threads while the test reads: PostgreSQL (CI).
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_message_reaches_read_through_the_sandbox_and_its_signed_receipts(
     live_server, published, make_staff, organisation
