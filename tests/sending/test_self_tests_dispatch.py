@@ -142,6 +142,8 @@ def test_personalisation_that_no_longer_fits_is_not_sent(draft, make_staff, orga
     assert (stored.status, stored.status_reason) == (MessageStatus.NOT_SENT, NotSentReason.INVALID_PERSONALISATION)
 
 
+# The sandbox's receipts reach the live server's threads while the test reads: PostgreSQL (CI).
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_sandbox_receives_a_test_exactly_once_and_its_receipts_move_it_on(
     live_server, draft, make_staff, organisation
