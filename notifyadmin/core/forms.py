@@ -1,6 +1,7 @@
 """Form pieces shared by every app's pages, shaped for the NHS.UK design system."""
 
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -115,3 +116,16 @@ def render_form_page(request: HttpRequest, template_name: str, context: dict[str
     form = context["form"]
     full_context = {**context, "error_list": error_summary_items(form) if form.errors else []}
     return render(request, template_name, full_context, status=400 if form.errors else 200)
+
+
+def model_select_items(form: forms.Form, name: str, text: Callable[[Any], str] = str) -> list[dict[str, Any]]:
+    """The items of a design-system select for a ModelChoiceField: its empty choice, then its
+    queryset, each marked selected when it is the form's current value."""
+    field = form.fields[name]
+    chosen = str(form[name].value() or "")
+    items: list[dict[str, Any]] = [{"value": "", "text": field.empty_label, "selected": not chosen}]  # type: ignore[attr-defined]
+    items += [
+        {"value": str(row.pk), "text": text(row), "selected": str(row.pk) == chosen}
+        for row in field.queryset  # type: ignore[attr-defined]
+    ]
+    return items

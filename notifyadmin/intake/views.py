@@ -1,9 +1,6 @@
 """Pages of intake: event mappings (operations, administrators) and the event log (operations,
 service desk). Patient identifiers are shown masked only."""
 
-from collections.abc import Callable
-from typing import Any
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +11,7 @@ from notifyadmin.accounts.access import requires
 from notifyadmin.accounts.actors import actor_of
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.errors import InvalidInput, NotFound
-from notifyadmin.core.forms import render_form_page
+from notifyadmin.core.forms import model_select_items, render_form_page
 from notifyadmin.intake import mappings
 from notifyadmin.intake.forms import EventLogFilterForm, MappingForm
 from notifyadmin.intake.models import EventType
@@ -48,18 +45,6 @@ def mapping_list(request: HttpRequest) -> HttpResponse:
     ]
     unmapped = list(mappings.events_unmapped(actor=actor)[:50])
     return render(request, "intake/mapping_list.jinja", {"rows": rows, "unmapped": unmapped})
-
-
-def _select_items(form: MappingForm, name: str, text: Callable[[Any], str]) -> list[dict[str, Any]]:
-    """The items of a select of the design system: the form's empty choice, then its queryset."""
-    field = form.fields[name]
-    chosen = str(form[name].value() or "")
-    items: list[dict[str, Any]] = [{"value": "", "text": field.empty_label, "selected": not chosen}]  # type: ignore[attr-defined]
-    items += [
-        {"value": str(row.pk), "text": text(row), "selected": str(row.pk) == chosen}
-        for row in field.queryset  # type: ignore[attr-defined]
-    ]
-    return items
 
 
 @requires(Permission.EVENT_MAPPING_MANAGE)
@@ -98,8 +83,8 @@ def mapping_edit(request: HttpRequest, event_type: str) -> HttpResponse:
         else:
             messages.success(request, f"The mapping for “{EventType(event_type).label}” is saved.")
             return redirect("intake:mapping-list")
-    template_items = _select_items(form, "template", lambda t: t.name)
-    plan_items = _select_items(form, "routing_plan", lambda p: f"{p.name}: {p.channels_display}")
+    template_items = model_select_items(form, "template", lambda t: t.name)
+    plan_items = model_select_items(form, "routing_plan", lambda p: f"{p.name}: {p.channels_display}")
     return render_form_page(
         request,
         "intake/mapping_edit.jinja",

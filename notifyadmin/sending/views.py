@@ -12,7 +12,7 @@ from notifyadmin.accounts.actors import actor_of
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.accounts.stepup import recent_authentication_required, stepup_time
 from notifyadmin.core.errors import InvalidInput, NotFound, TransitionRefused
-from notifyadmin.core.forms import render_form_page
+from notifyadmin.core.forms import model_select_items, render_form_page
 from notifyadmin.sending import kill_switches
 from notifyadmin.sending.forms import KillSwitchClearForm, KillSwitchSetForm
 from notifyadmin.sending.models import KillSwitch
@@ -69,11 +69,7 @@ def kill_switch_set(request: HttpRequest) -> HttpResponse:
             scope = f"‘{switch.template.name}’" if switch.template else "your organisation"
             messages.success(request, f"Sending is stopped for {scope}. Nothing more will be sent until you clear it.")
             return redirect("sending:kill-switch-list")
-    chosen = str(form["template"].value() or "")
-    template_items = [{"value": "", "text": "Every message from your organisation", "selected": not chosen}] + [
-        {"value": str(t.id), "text": t.name, "selected": str(t.id) == chosen}
-        for t in form.fields["template"].queryset  # type: ignore[attr-defined]
-    ]
+    template_items = model_select_items(form, "template", lambda t: t.name)
     return render_form_page(request, "sending/kill_switch_set.jinja", {"form": form, "template_items": template_items})
 
 
