@@ -77,6 +77,9 @@ def assert_accessible() -> Callable[[object], None]:
     def check(browser_page: object) -> None:
         if script is None:
             pytest.fail(f"axe-core is not installed at {AXE_SCRIPT}: run npm ci")
+        # A click that navigates returns before the next document exists: check the page
+        # the browser has finished loading, never one half-way through a navigation.
+        browser_page.wait_for_load_state("load")  # type: ignore[attr-defined]
         browser_page.add_script_tag(content=script)  # type: ignore[attr-defined]
         results = browser_page.evaluate(  # type: ignore[attr-defined]
             "async () => await axe.run(document, {resultTypes: ['violations']})"

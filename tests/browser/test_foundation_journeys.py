@@ -30,6 +30,7 @@ def test_a_person_with_several_roles_switches_role(page, make_staff, sign_in, as
     user = make_staff(Role.CONTENT_DESIGNER, Role.AUDITOR)
     sign_in(page, user.username)
     page.get_by_role("link", name="Switch role").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Which role do you want to work in?")
     assert_accessible(page)
     page.get_by_label("Auditor, Northfield Teaching Hospitals NHS Foundation Trust (RX1)").check()
     page.get_by_role("button", name="Switch role").click()
@@ -71,6 +72,7 @@ def test_auditor_filters_the_trail_and_downloads_the_csv(page, make_staff, sign_
     sign_in(page, auditor.username)
 
     page.get_by_role("link", name="Audit trail").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audit trail")
     assert_accessible(page)
     page.get_by_label("Action").select_option("auth.signed_out")
     page.get_by_role("button", name="Apply filters").click()

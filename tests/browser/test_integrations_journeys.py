@@ -33,6 +33,7 @@ def test_an_administrator_creates_rotates_and_deactivates_a_client(page, make_st
 
     page.get_by_role("link", name=re.compile("I have stored the key")).click()
     page.get_by_role("link", name="Rotate the key").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Rotate the key of "))
     assert_accessible(page)
     page.get_by_label("24 hours").check()
     page.get_by_label("Reason").fill("Yearly rotation")
