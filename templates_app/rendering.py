@@ -124,14 +124,33 @@ def _compiled(version_id: uuid.UUID, content_hash: str, channel: str, language: 
 
 def clear_compiled_cache() -> None:
     _compiled.cache_clear()
+    _SUBMITTED_FIELDS.clear()
 
 
 def compiled_cache_info() -> Any:
     return _compiled.cache_info()
 
 
-def _fields(version: TemplateVersion) -> list[PersonalisationField]:
-    return [PersonalisationField.from_dict(item) for item in version.personalisation_schema]
+def _fields(version: TemplateVersion) -> tuple[PersonalisationField, ...]:
+    """The version's schema as fields. A submitted version's (it has a content hash) never
+    changes, so it is read once per version; a draft's is read every time."""
+    if version.content_hash:
+        return _submitted_fields(version.id, version.content_hash, version.personalisation_schema)
+    return tuple(PersonalisationField.from_dict(item) for item in version.personalisation_schema)
+
+
+# Bounded like the compiled cache: emptied when full (a dispatcher works through few versions).
+_SUBMITTED_FIELDS: dict[tuple[uuid.UUID, str], tuple[PersonalisationField, ...]] = {}
+
+
+def _submitted_fields(version_id: uuid.UUID, content_hash: str, schema: list[Any]) -> tuple[PersonalisationField, ...]:
+    key = (version_id, content_hash)
+    fields = _SUBMITTED_FIELDS.get(key)
+    if fields is None:
+        if len(_SUBMITTED_FIELDS) >= COMPILED_CACHE_SIZE:
+            _SUBMITTED_FIELDS.clear()
+        fields = _SUBMITTED_FIELDS[key] = tuple(PersonalisationField.from_dict(item) for item in schema)
+    return fields
 
 
 def personalisation_errors(*, version: TemplateVersion, values: Any) -> dict[str, list[str]]:

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from notifyadmin.core.channels import Channel
-from notifyadmin.sending.status import MessageStatus
+from notifyadmin.sending.status import MESSAGE_WORKFLOW, MessageStatus
 
 
 class MessageSource(models.TextChoices):
@@ -56,15 +56,29 @@ class OutboundBatch(models.Model):
 
 class Message(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # messageReference
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    # Every status change rewrites the row and so every index of the table: this table keeps
+    # only the indexes its queries use (an index already led by a foreign key's column stands
+    # in for that key's own, and status-bound ones are partial). See Meta.indexes.
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     # None only for a test a member of staff sends to themselves (source "test"): a constraint
     # holds it, so a test never appears in a patient's history, export or counts.
     patient = models.ForeignKey(
-        "preferences.Patient", null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+        "preferences.Patient",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="messages",
+        db_index=False,  # message_patient_history leads with it
     )
     template = models.ForeignKey("templates_app.MessageTemplate", on_delete=models.PROTECT, related_name="+")
     # Fixed at creation: the send renders exactly this version.
-    template_version = models.ForeignKey("templates_app.TemplateVersion", on_delete=models.PROTECT, related_name="+")
+    # Not indexed: no query asks for a version's messages, and a version that has messages is
+    # never deleted (only drafts may be, and the product never does).
+    template_version = models.ForeignKey(
+        "templates_app.TemplateVersion", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     category = models.CharField(max_length=30)
     language = models.CharField(max_length=10, default="en")
     personalisation = models.JSONField(default=dict, blank=True)
@@ -80,7 +94,12 @@ class Message(models.Model):
     correlation_id = models.CharField(max_length=64, blank=True)
     # Who or what authorised it.
     authorised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # staff are deactivated, never deleted; their tests have message_tests_of_staff
     )
     authorised_role = models.CharField(max_length=40, blank=True)
     authorised_cis2_uid = models.CharField(max_length=64, blank=True)
@@ -95,7 +114,7 @@ class Message(models.Model):
     tested_lock_version = models.PositiveIntegerField(null=True, blank=True)
     # Where it came from, for ordering and withdrawal (an appointment, a campaign...).
     subject_type = models.CharField(max_length=40, blank=True)
-    subject_id = models.CharField(max_length=100, blank=True, db_index=True)
+    subject_id = models.CharField(max_length=100, blank=True)
     # Progress.
     status = models.CharField(max_length=10, choices=MessageStatus.choices, default=MessageStatus.CREATED)
     status_reason = models.CharField(max_length=40, blank=True)
@@ -105,17 +124,27 @@ class Message(models.Model):
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=100, blank=True)
     batch = models.ForeignKey(OutboundBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="messages")
-    notify_message_id = models.CharField(max_length=27, blank=True, db_index=True)
+    notify_message_id = models.CharField(max_length=27, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            # The dispatcher's claim: due queued rows, most urgent first.
-            models.Index(fields=["status", "priority", "send_after"], name="message_due"),
+            # The dispatcher's claim: due rows, most urgent first. Partial: a row enters it only
+            # while it waits to be claimed (the claim's source statuses).
+            models.Index(
+                fields=["priority", "send_after"],
+                name="message_due",
+                condition=Q(status__in=sorted(MESSAGE_WORKFLOW.sources_into("claim"))),
+            ),
             models.Index(fields=["patient", "-created_at"], name="message_patient_history"),
-            models.Index(fields=["status", "lease_expires_at"], name="message_lease"),
+            # The lease reaper: rows held by a dispatcher, only while they are held.
+            models.Index(fields=["lease_expires_at"], name="message_lease", condition=Q(status=MessageStatus.SENDING)),
             models.Index(fields=["organisation", "status"], name="message_org_status"),
+            # Receipts and status reads find a message by NHS Notify's id; intake by its subject.
+            # Plain b-tree indexes (a CharField's db_index would add a second one for LIKE).
+            models.Index(fields=["notify_message_id"], name="message_notify_id"),
+            models.Index(fields=["subject_id"], name="message_subject"),
             models.Index(
                 fields=["authorised_by", "-created_at"], name="message_tests_of_staff", condition=Q(source="test")
             ),
@@ -136,7 +165,10 @@ class MessageEvent(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="events")
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    # message_event_org_time leads with it.
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     occurred_at = models.DateTimeField()
     from_status = models.CharField(max_length=10, blank=True)
     status = models.CharField(max_length=10, choices=MessageStatus.choices)

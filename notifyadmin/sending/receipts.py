@@ -24,6 +24,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from notifyadmin.core import metrics
+from notifyadmin.core.lookups import pg_array_literal
 from notifyadmin.sending.dispatch.store import transition_bulk
 from notifyadmin.sending.models import CallbackReceipt, Message, MessageEvent
 from notifyadmin.sending.status import WITH_PROVIDER
@@ -54,7 +55,7 @@ def _new_keys(keys: Sequence[str]) -> set[str]:
             cursor.execute(
                 f"INSERT INTO {table} (idempotency_key, received_at) "  # noqa: S608 (table name from the model)
                 "SELECT k, now() FROM unnest(%s::text[]) AS k ON CONFLICT DO NOTHING RETURNING idempotency_key",
-                [list(keys)],
+                [pg_array_literal(keys)],
             )
             return {row[0] for row in cursor.fetchall()}
     seen = set(CallbackReceipt.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))

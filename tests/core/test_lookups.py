@@ -42,3 +42,29 @@ def test_any_of_is_one_parameter_on_postgresql(organisation, require_postgresql)
     with CaptureQueriesContext(connection) as queries:
         assert list(Patient.objects.filter(pk__any_of=many).values_list("pk", flat=True)) == [patients[1].pk]
     assert "= ANY(" in queries[0]["sql"] and queries[0]["sql"].count("'") < 10
+
+
+HOSTILE_ELEMENTS = [
+    "plain",
+    "",
+    "NULL",
+    'a "quoted" word',
+    'back\\slash and \\" both',
+    "comma, and {braces}",
+    "  spaces around  ",
+    "Ysbyty Gwynedd – ŵ ŷ ✓",
+    "new\nline",
+]
+
+
+def test_an_array_literal_reads_back_as_exactly_the_values_given(require_postgresql):
+    from notifyadmin.core.lookups import pg_array_literal
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::text[]", [pg_array_literal(HOSTILE_ELEMENTS)])
+        assert cursor.fetchone()[0] == HOSTILE_ELEMENTS
+        cursor.execute("SELECT %s::text[]", [pg_array_literal([])])
+        assert cursor.fetchone()[0] == []
+        ids = [uuid.uuid4() for _ in range(3)]
+        cursor.execute("SELECT %s::uuid[]", [pg_array_literal(ids)])
+        assert cursor.fetchone()[0] == ids

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from notifyadmin.core.lookups import pg_array_literal
 from notifyadmin.sending.models import Message, MessageEvent
 from notifyadmin.sending.status import MESSAGE_WORKFLOW
 
@@ -130,7 +131,7 @@ def _pg_transition(ids: list[str], move: _Move) -> list[Moved]:
         )
         SELECT id::text, from_status FROM moved
     """  # noqa: S608
-    head: list[Any] = [ids, sources, values]
+    head: list[Any] = [pg_array_literal(ids), sources, values]
     status_params: list[Any] = [target, reason, detail[:300], now]
     event_params: list[Any] = [now, target, channel, channel_status, supplier_status, reason, detail[:300]]
     with connection.cursor() as cursor:
@@ -195,15 +196,17 @@ def membership_record(rows: Sequence[tuple[str, str, Sequence[str]]]) -> None:
         return
     if connection.vendor == "postgresql":
         sql = f"""
-            UPDATE {MESSAGE_TABLE} m SET batch_id = v.batch_id, planned_channels = v.channels
-            FROM unnest(%s::uuid[], %s::uuid[], %s::jsonb[]) AS v(id, batch_id, channels)
+            UPDATE {MESSAGE_TABLE} m SET batch_id = v.batch_id, planned_channels = v.channels::jsonb
+            FROM unnest(%s::uuid[], %s::uuid[], %s::text[]) AS v(id, batch_id, channels)
             WHERE m.id = v.id
         """  # noqa: S608
-        ids = [row[0] for row in rows]
-        batches = [row[1] for row in rows]
-        channels = [json.dumps(list(row[2])) for row in rows]
+        columns = [
+            pg_array_literal(row[0] for row in rows),
+            pg_array_literal(row[1] for row in rows),
+            pg_array_literal(json.dumps(list(row[2])) for row in rows),
+        ]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [ids, batches, channels])
+            cursor.execute(sql, columns)
         return
     groups: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for message_id, batch_id, planned in rows:
