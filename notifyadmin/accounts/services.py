@@ -4,7 +4,7 @@ import time
 import uuid
 
 from django.contrib.auth import login, logout
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
 from audit.services import audit_record
@@ -19,6 +19,7 @@ from notifyadmin.accounts.roles import Role
 from notifyadmin.accounts.selectors import role_assignments_of
 from notifyadmin.accounts.session_keys import CIS2_ROLE_SESSION_KEY, SIGN_IN_SESSION_KEY
 from notifyadmin.core.actor import Actor
+from notifyadmin.core.history import attributed
 
 
 class RoleSwitchError(ValueError):
@@ -152,23 +153,33 @@ def organisation_ensure(*, ods_code: str, name: str) -> Organisation:
 
 
 def role_assign(*, user: StaffUser, organisation: Organisation, role: Role, actor: Actor) -> RoleAssignment:
+    """Give a member of staff a role (nothing changes if they have it), audited and attributed
+    to `actor` in the role's history."""
     with transaction.atomic():
-        assignment, created = RoleAssignment.objects.get_or_create(user=user, organisation=organisation, role=role)
-        if created:
-            audit_record(
-                actor=actor,
-                action="staff.role.assigned",
-                target_type="role_assignment",
-                target_id=str(assignment.id),
-                details={"role": role, "staff_user_id": str(user.id)},
-            )
+        existing = RoleAssignment.objects.filter(user=user, organisation=organisation, role=role).first()
+        if existing is not None:
+            return existing
+        try:
+            with transaction.atomic():
+                assignment = attributed(RoleAssignment(user=user, organisation=organisation, role=role), actor)
+                assignment.save()
+        except IntegrityError:  # assigned at the same moment by another request: theirs stands
+            return RoleAssignment.objects.get(user=user, organisation=organisation, role=role)
+        audit_record(
+            actor=actor,
+            action="staff.role.assigned",
+            target_type="role_assignment",
+            target_id=str(assignment.id),
+            details={"role": role, "staff_user_id": str(user.id)},
+        )
     return assignment
 
 
 def organisation_create(*, actor: Actor, ods_code: str, name: str, source: str) -> Organisation:
     """Create an organisation on a person's say-so (Django admin), audited as theirs."""
     with transaction.atomic():
-        organisation = Organisation.objects.create(ods_code=ods_code, name=name)
+        organisation = attributed(Organisation(ods_code=ods_code, name=name), actor)
+        organisation.save()
         audit_record(
             actor=actor,
             action="organisation.created",
@@ -189,4 +200,4 @@ def role_remove(*, actor: Actor, assignment: RoleAssignment, source: str) -> Non
             target_id=str(assignment.id),
             details={"role": assignment.role, "staff_user_id": str(assignment.user_id), "source": source},
         )
-        assignment.delete()
+        attributed(assignment, actor).delete()

@@ -1,26 +1,16 @@
 """The two steps every version transition shares: lock and check against the workflow table,
-then move to the table's target state and audit, inside the caller's transaction; and
-`attributed`, which names the actor in the history row a save writes."""
+then move to the table's target state and audit, inside the caller's transaction. `attributed`
+(from the kernel) names the actor in the history row a save writes."""
 
-from typing import Any, TypeVar
+from typing import Any
 
 from django.utils import timezone
 
 from audit.services import audit_record
 from notifyadmin.core.actor import Actor
+from notifyadmin.core.history import attributed
 from templates_app.models import TemplateVersion
 from templates_app.workflow import VERSION_WORKFLOW
-
-Recorded = TypeVar("Recorded")
-
-
-def attributed(instance: Recorded, actor: Actor) -> Recorded:
-    """Name `actor` in the history row the instance's next save writes (django-simple-history):
-    their member of staff, or nobody when a system acts. Without it the history would name
-    whoever the request belongs to, and nobody at all outside a request (a command, a task, the
-    demo's seeding), so "Helen Marsh signed off version 1.2" would read "The system ..."."""
-    instance._history_user = actor.user  # type: ignore[attr-defined]
-    return instance
 
 
 def lock_and_check(name: str, *, version: TemplateVersion, actor: Actor) -> TemplateVersion:

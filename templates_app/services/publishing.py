@@ -11,9 +11,10 @@ from django.db import transaction
 from audit.services import audit_record
 from notifyadmin.core.actor import Actor
 from notifyadmin.core.errors import NotFound, PermissionRefused
+from notifyadmin.core.history import attributed
 from templates_app import workflow
 from templates_app.models import TEMPLATE_PUBLISHED, TEMPLATE_RETIRED, MessageTemplate, TemplateVersion
-from templates_app.services._transitions import advance, attributed, lock_and_check
+from templates_app.services._transitions import advance, lock_and_check
 
 
 def _lock_template(name: str, version: TemplateVersion, actor: Actor) -> MessageTemplate:

@@ -9,8 +9,8 @@ from audit.services import audit_record
 from notifyadmin.accounts.models import StaffUser
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.actor import Actor
+from notifyadmin.core.history import attributed
 from templates_app.models import MessageTemplate, Sensitivity, VersionContent
-from templates_app.services._transitions import attributed
 from templates_app.services.errors import ContentInvalid
 from templates_app.services.versions import blank_draft
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from notifyadmin.accounts.roles import Permission
 from notifyadmin.core.actor import Actor
+from notifyadmin.core.history import attributed
 from templates_app import linting, workflow
 from templates_app.models import (
     LintAcknowledgement,
@@ -26,7 +27,7 @@ from templates_app.models import (
     VersionStatus,
     content_hash_of,
 )
-from templates_app.services._transitions import advance, attributed, lock_and_check
+from templates_app.services._transitions import advance, lock_and_check
 from templates_app.services.errors import ContentInvalid, StaleEdit, TransitionRefused
 
 STALE_EDIT_MESSAGE = (

@@ -33,6 +33,7 @@ from notifyadmin.accounts.session_keys import (
 )
 from notifyadmin.core.actor import Actor, ActorKind
 from notifyadmin.core.correlation import get_correlation_id
+from notifyadmin.core.history import attributed
 
 ID_TOKEN_SESSION_KEY = "oidc_id_token"  # noqa: S105 (a session key name, not a secret)
 AUTH_TIME_SESSION_KEY = "auth_time"
@@ -341,9 +342,13 @@ def role_mapping_create(
             organisation=organisation, role_code=role_code, activity_code=activity_code, app_role=app_role
         ):
             raise RoleMappingError(DUPLICATE_MESSAGE)
-        mapping = Cis2RoleMapping.objects.create(
-            organisation=organisation, role_code=role_code, activity_code=activity_code, app_role=app_role
+        mapping = attributed(
+            Cis2RoleMapping(
+                organisation=organisation, role_code=role_code, activity_code=activity_code, app_role=app_role
+            ),
+            actor,
         )
+        mapping.save()
         audit_record(
             actor=actor,
             action="role_mapping.created",
@@ -368,7 +373,7 @@ def role_mapping_change(
             raise RoleMappingError(DUPLICATE_MESSAGE)
         before = _mapping_details(mapping)
         mapping.role_code, mapping.activity_code, mapping.app_role = role_code, activity_code, app_role
-        mapping.save(update_fields=["role_code", "activity_code", "app_role"])
+        attributed(mapping, actor).save(update_fields=["role_code", "activity_code", "app_role"])
         audit_record(
             actor=actor,
             action="role_mapping.changed",
@@ -388,4 +393,4 @@ def role_mapping_delete(*, actor: Actor, mapping: Cis2RoleMapping) -> None:
             target_id=str(mapping.id),
             details=_mapping_details(mapping),
         )
-        mapping.delete()
+        attributed(mapping, actor).delete()
