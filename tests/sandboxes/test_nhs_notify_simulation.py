@@ -181,8 +181,8 @@ def test_free_text_personalisation_is_checked_later_and_fails_the_message(notify
 
 
 def test_statuses_move_one_step_at_a_time_with_the_configured_timings(notify_plain):
-    # Given
-    requests.post(f"{notify_plain.url}/_sandbox/timings", json={"step": 0.3}, timeout=5)
+    # Given: steps long enough that a poll every 20 ms sees each one even on a busy machine
+    requests.post(f"{notify_plain.url}/_sandbox/timings", json={"step": 0.6}, timeout=5)
     created = requests.post(
         f"{notify_plain.url}/v1/messages", json=message_body("paced", plan=PLAN_SMS_ONLY), headers=JSON_API, timeout=5
     ).json()["data"]
