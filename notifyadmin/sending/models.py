@@ -72,10 +72,13 @@ class Message(models.Model):
         related_name="messages",
         db_index=False,  # message_patient_history leads with it
     )
-    template = models.ForeignKey("templates_app.MessageTemplate", on_delete=models.PROTECT, related_name="+")
+    template = models.ForeignKey(
+        "templates_app.MessageTemplate", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     # Fixed at creation: the send renders exactly this version.
-    # Not indexed: no query asks for a version's messages, and a version that has messages is
-    # never deleted (only drafts may be, and the product never does).
+    # Template and version are not indexed: no query asks for their messages across patients,
+    # and neither is ever deleted once it has messages (templates are retired; only drafts may
+    # be deleted, and the product never does).
     template_version = models.ForeignKey(
         "templates_app.TemplateVersion", on_delete=models.PROTECT, related_name="+", db_index=False
     )

@@ -52,5 +52,4 @@ def test_the_message_table_has_only_the_indexes_its_queries_use(require_postgres
         "message_tests_of_staff",
         "sending_message_batch_id_dfe6b153",
         "sending_message_pkey",
-        "sending_message_template_id_712a77c5",
     ]
