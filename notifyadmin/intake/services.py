@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -88,15 +88,18 @@ def _is_older(incoming_key: str, subject_key: str) -> bool | None:
     return incoming_key < subject_key
 
 
-def _mapping(actor: Actor, event_type: str) -> tuple[EventMapping, TemplateVersion] | None:
-    mapping = (
-        EventMapping.objects.filter(organisation=actor.acting_organisation, event_type=event_type)
-        .select_related("template__published_version", "routing_plan")
-        .first()
-    )
-    if mapping is None or mapping.template.published_version is None:
-        return None
-    return mapping, mapping.template.published_version
+def _mappings(actor: Actor, event_types: Sequence[str]) -> dict[str, tuple[EventMapping, TemplateVersion]]:
+    """The organisation's mappings of these event types (one read), each with its template's
+    published version; a type with no mapping, or whose template has none published, is absent."""
+    found: dict[str, tuple[EventMapping, TemplateVersion]] = {}
+    for mapping in EventMapping.objects.filter(
+        organisation=actor.acting_organisation, event_type__in=event_types
+    ).select_related("template__published_version", "routing_plan"):
+        version = mapping.template.published_version
+        if version is not None:
+            version.template = mapping.template  # the version's template is this one: no second read
+            found[mapping.event_type] = (mapping, version)
+    return found
 
 
 def _personalisation(version: TemplateVersion, fields: Mapping[str, str]) -> dict[str, str]:
@@ -109,7 +112,12 @@ def _requests(
     actor: Actor, *, patient: Patient, subject: EventSubject, event_type: str, incoming: Incoming, now: dt.datetime
 ) -> tuple[list[MessageRequest], bool]:
     """The messages an event means (with the booking's reminders), and whether a mapping existed."""
-    found = _mapping(actor, event_type)
+    wanted = [event_type]
+    reminds = event_type in (EventType.APPOINTMENT_BOOKED, EventType.APPOINTMENT_RESCHEDULED) and bool(incoming.start)
+    if reminds:
+        wanted.append(EventType.APPOINTMENT_REMINDER)
+    mappings = _mappings(actor, wanted)
+    found = mappings.get(event_type)
     if found is None:
         return [], False
     requests = [
@@ -122,8 +130,8 @@ def _requests(
             routing_plan=found[0].routing_plan,
         )
     ]
-    if event_type in (EventType.APPOINTMENT_BOOKED, EventType.APPOINTMENT_RESCHEDULED) and incoming.start:
-        reminder = _mapping(actor, EventType.APPOINTMENT_REMINDER)
+    if reminds and incoming.start is not None:
+        reminder = mappings.get(EventType.APPOINTMENT_REMINDER)
         if reminder is not None:
             for hours in sorted(set(reminder[0].reminder_offsets_hours), reverse=True):
                 due = incoming.start - dt.timedelta(hours=int(hours))
