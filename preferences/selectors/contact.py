@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from notifyadmin.core.channels import DEFAULT_CHANNEL_ORDER, Channel
 from notifyadmin.core.errors import InvalidInput
@@ -112,7 +112,14 @@ def _check(category: str, channels: Sequence[str]) -> None:
         raise InvalidInput(errors)
 
 
-def _contact_refusal(channel: str, points: list[ContactPoint], require_verified: bool) -> ChannelRefusal | None:
+class _Point(Protocol):
+    """What a decision reads of a contact point: a ContactPoint, or a row of its status alone."""
+
+    @property
+    def status(self) -> str: ...
+
+
+def _contact_refusal(channel: str, points: Sequence[_Point], require_verified: bool) -> ChannelRefusal | None:
     kind = CHANNEL_CONTACT_KIND[channel]
     name = _CONTACT_NAME[kind]
     if not points:
@@ -136,7 +143,7 @@ def _decide(
     policy: Policy,
     channels: Sequence[str],
     stored: dict[tuple[str, str], bool],
-    points: dict[str, list[ContactPoint]],
+    points: dict[str, list[_Point]],
     require_verified: bool,
 ) -> ContactDecision:
     category_words = policy.label.lower()
@@ -174,7 +181,7 @@ def decisions_for_loaded(
 ) -> list[ContactDecision]:
     """Every category's decision for one patient whose policies, cells and contact points the
     caller has already read (the patient page reads each once for the grid and this)."""
-    points: dict[str, list[ContactPoint]] = defaultdict(list)
+    points: dict[str, list[_Point]] = defaultdict(list)
     for point in contact_points:
         points[point.kind].append(point)
     return [
@@ -208,10 +215,11 @@ def contact_decisions_by_category(
         patient_id__any_of=ids, category__in=list(categories), channel__in=list(channels)
     ).values_list("patient_id", "category", "channel", "allowed"):
         stored[patient_id][(category, channel)] = allowed
-    points: dict[Any, dict[str, list[ContactPoint]]] = defaultdict(lambda: defaultdict(list))
+    points: dict[Any, dict[str, list[_Point]]] = defaultdict(lambda: defaultdict(list))
     kinds = [CHANNEL_CONTACT_KIND[channel] for channel in channels]
-    for point in ContactPoint.objects.filter(patient_id__any_of=ids, kind__in=kinds).only(
-        "id", "patient_id", "kind", "status"
+    # Rows, not model instances: a batch of thousands of patients reads only each point's status.
+    for point in ContactPoint.objects.filter(patient_id__any_of=ids, kind__in=kinds).values_list(
+        "patient_id", "kind", "status", named=True
     ):
         points[point.patient_id][point.kind].append(point)
     return {

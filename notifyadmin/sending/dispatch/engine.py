@@ -120,7 +120,7 @@ def dispatch_once(*, provider: MessageProvider, worker: str, limit: int | None =
     prepared = prepare(messages, now=now)
     _apply_verdicts(prepared, result)
     batches = _record_batches(prepared, result)
-    owners = {str(message.id): message for message, _, _ in prepared.ready}
+    owners = {outbound.message_reference: message for message, outbound, _ in prepared.ready}
     for batch, outbound in batches:
         members = [owners[m.message_reference] for m in outbound]
         _send(provider=provider, batch=batch, outbound=outbound, members=members, result=result)
@@ -143,16 +143,17 @@ def _apply_verdicts(prepared: Prepared, result: DispatchResult) -> None:
 
 def _record_batches(prepared: Prepared, result: DispatchResult) -> list[tuple[OutboundBatch, list[OutboundMessage]]]:
     """Cut ready messages into batches per (organisation, routing plan) and record them."""
-    groups: dict[tuple[Any, str], list[OutboundMessage]] = defaultdict(list)
+    groups: dict[tuple[Any, Any], list[OutboundMessage]] = defaultdict(list)
     planned: dict[str, list[str]] = {}
     for message, outbound, channels in prepared.ready:
-        groups[(message.organisation_id, str(message.routing_plan_id))].append(outbound)
-        planned[str(message.id)] = channels
+        groups[(message.organisation_id, message.routing_plan_id)].append(outbound)
+        planned[outbound.message_reference] = channels
     recorded: list[tuple[OutboundBatch, list[OutboundMessage]]] = []
     too_large: list[str] = []
     membership: list[tuple[str, str, list[str]]] = []
     with transaction.atomic():
-        for (organisation_id, routing_plan_id), members in groups.items():
+        for (organisation_id, plan), members in groups.items():
+            routing_plan_id = str(plan)
             for item in batch_split(
                 routing_plan_id=routing_plan_id, messages=members, batch_reference=_new_batch_reference
             ):
