@@ -5,7 +5,9 @@ Checked in this order, each refusal saying only what failed:
 - `x-hmac-sha256-signature` is the hex HMAC-SHA256 of the exact body keyed with
   "<application id>.<api key>" (403), compared in constant time;
 - the body is at most CALLBACK_MAX_BYTES (413), JSON (400), `{"data": [items]}` with every item
-  of the endpoint's type carrying what we need (400, naming the first bad item's field).
+  of the endpoint's type carrying what we need, readable (no control characters, NHS Notify's
+  id a KSUID, statuses short codes, a printable idempotency key): else 400 naming the first bad
+  item's field, and nothing of the callback is applied.
 Then the items are applied in bulk (receipts.receipts_apply) and 202 is answered.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +33,13 @@ _REQUIRED = {
     "ChannelStatus": ("messageId", "messageReference", "channel", "channelStatus", "timestamp"),
 }
 _CHANNELS = {"nhsapp", "sms", "email", "letter"}
+# NHS Notify's message ids are KSUIDs (schemas/types/KSUID.yaml).
+_KSUID = re.compile(r"[a-zA-Z0-9]{27}")
+# Statuses are short codes, stored as such (MessageEvent.channel_status and supplier_status).
+_STATUS_FIELDS = ("messageStatus", "channelStatus", "supplierStatus")
+_STATUS_MAX = 30
+# Control characters (NUL among them) that no value we store may carry; tabs and line breaks may.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _problem(status: int, title: str) -> JsonResponse:
@@ -58,12 +68,30 @@ def _items(body: bytes, kind: str) -> tuple[list[dict[str, Any]] | None, str]:
         for name in _REQUIRED[kind]:
             if not isinstance(attributes.get(name), str) or not attributes[name]:
                 return None, f"data[{index}].attributes.{name} is missing."
-        if kind == "ChannelStatus" and attributes["channel"] not in _CHANNELS:
-            return None, f"data[{index}].attributes.channel is not a channel."
+        problem = _attributes_problem(attributes, kind)
+        if problem:
+            return None, f"data[{index}].attributes.{problem}"
         key = meta.get("idempotencyKey") if isinstance(meta, dict) else None
-        if not isinstance(key, str) or not 1 <= len(key) <= 64:
-            return None, f"data[{index}].meta.idempotencyKey is missing."
+        if not isinstance(key, str) or not 1 <= len(key) <= 64 or not key.isprintable():
+            return None, f"data[{index}].meta.idempotencyKey must be 1 to 64 printable characters."
     return data, ""
+
+
+def _attributes_problem(attributes: dict[str, Any], kind: str) -> str:
+    """What is wrong with an item's attributes ("" when nothing), as "<name> <problem>.": every
+    text we may store is free of control characters, the id is NHS Notify's, statuses are codes."""
+    for name, value in attributes.items():
+        if isinstance(value, str) and _CONTROL.search(value):
+            return f"{name} has characters that cannot be read."
+    if not _KSUID.fullmatch(attributes["messageId"]):
+        return "messageId is not an NHS Notify id."
+    if kind == "ChannelStatus" and attributes["channel"] not in _CHANNELS:
+        return "channel is not a channel."
+    for name in _STATUS_FIELDS:
+        value = attributes.get(name)
+        if value is not None and (not isinstance(value, str) or len(value) > _STATUS_MAX):
+            return f"{name} is not a status."
+    return ""
 
 
 def _receive(request: HttpRequest, kind: str) -> HttpResponse:

@@ -154,3 +154,68 @@ def test_channel_progress_is_kept_in_the_history(make_messages):
         "sending",
         "notified",
     )
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"messageId": "2WL3qFTEFM0qMY8xjRbt1LIKCzM" * 2}, "data[0].attributes.messageId is not an NHS Notify id."),
+        (
+            {"messageId": "2WL3qFTEFM0qMY8xjRbt1LI\x00CzM"},
+            "data[0].attributes.messageId has characters that cannot be read.",
+        ),
+        ({"messageId": "2WL3qFTEFM0qMY8xjRbt1LIKC-M"}, "data[0].attributes.messageId is not an NHS Notify id."),
+        ({"messageStatus": "delivered" * 4}, "data[0].attributes.messageStatus is not a status."),
+        (
+            {"messageStatusDescription": "Delivered\x00"},
+            "data[0].attributes.messageStatusDescription has characters that cannot be read.",
+        ),
+        ({"messageStatus": "deli\x00vered"}, "data[0].attributes.messageStatus has characters that cannot be read."),
+        ({"meta": {"idempotencyKey": "a\x00b"}}, "data[0].meta.idempotencyKey must be 1 to 64 printable characters."),
+        ({"meta": {"idempotencyKey": "k" * 65}}, "data[0].meta.idempotencyKey must be 1 to 64 printable characters."),
+        ({"meta": {}}, "data[0].meta.idempotencyKey must be 1 to 64 printable characters."),
+    ],
+)
+def test_a_signed_callback_with_unreadable_values_is_400_and_changes_nothing(make_messages, change, problem):
+    (message,) = make_messages(1, status=MessageStatus.ACCEPTED)
+    item = message_item(message.id, "delivered")
+    if "meta" in change:
+        item["meta"] = change["meta"]
+    else:
+        item["attributes"].update(change)
+
+    response = post(MESSAGE_URL, {"data": [item]})
+
+    assert (response.status_code, response.json()["title"]) == (400, problem)
+    message.refresh_from_db()
+    assert (message.status, message.notify_message_id) == (MessageStatus.ACCEPTED, "")
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"supplierStatus": "read" * 10}, "data[0].attributes.supplierStatus is not a status."),
+        ({"channelStatus": "delivered\x07"}, "data[0].attributes.channelStatus has characters that cannot be read."),
+    ],
+)
+def test_a_signed_channel_receipt_with_unreadable_values_is_400_and_records_nothing(make_messages, change, problem):
+    (message,) = make_messages(1, status=MessageStatus.ACCEPTED)
+    item = channel_item(message.id, "nhsapp", "delivered", "read")
+    item["attributes"].update(change)
+    events_before = MessageEvent.objects.filter(message=message).count()
+
+    response = post(CHANNEL_URL, {"data": [item]})
+
+    assert (response.status_code, response.json()["title"]) == (400, problem)
+    message.refresh_from_db()
+    assert message.status == MessageStatus.ACCEPTED
+    assert MessageEvent.objects.filter(message=message).count() == events_before
+
+
+def test_a_description_over_several_lines_is_still_applied(make_messages):
+    (message,) = make_messages(1, status=MessageStatus.ACCEPTED)
+    item = message_item(message.id, "failed", messageStatusDescription="Permanent failure.\nNumber not in use.")
+
+    assert post(MESSAGE_URL, {"data": [item]}).status_code == 202
+    message.refresh_from_db()
+    assert (message.status, message.status_detail) == (MessageStatus.FAILED, "Permanent failure.\nNumber not in use.")
