@@ -245,13 +245,30 @@ class BoundedJSONParser(BaseParser):
         if json_depth(text) > MAX_JSON_DEPTH:
             raise exceptions.ParseError(f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.")
         try:
-            return json.loads(text, parse_constant=_refuse_constant)
+            document = json.loads(text, parse_constant=_refuse_constant)
         except (ValueError, RecursionError) as error:
             raise exceptions.ParseError("The request body is not valid JSON.") from error
+        if "\\u0000" in text and _holds_nul(document):
+            # PostgreSQL can store no NUL character, in text or in jsonb: refused here, for every
+            # API, rather than failing in the database half-way through the work.
+            raise exceptions.ParseError("The JSON body contains a NUL character (\\u0000), which cannot be stored.")
+        return document
 
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
+
+
+def _holds_nul(value: Any) -> bool:
+    """Whether any key or string in a parsed JSON document holds a NUL character (its nesting is
+    already bounded by MAX_JSON_DEPTH)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any("\x00" in key or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 class Pagination(PageNumberPagination):

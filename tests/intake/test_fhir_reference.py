@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from notifyadmin.intake.models import Decision
+from notifyadmin.intake.models import Decision, IntakeEvent
 from notifyadmin.intake.reading import Unreadable, fhir_meaning, fhir_read, fhir_status
 from notifyadmin.sending.models import Message
 from notifyadmin.sending.status import MessageStatus
@@ -227,3 +227,26 @@ def test_fhir_read_of_a_bundle_with_no_appointment_names_the_entries():
     with pytest.raises(Unreadable) as refused:
         fhir_read({"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Patient"}}]})
     assert refused.value.element == "Bundle.entry"
+
+
+@pytest.mark.parametrize("where", ["id", "meta", "serviceType", "participant"])
+def test_a_nul_character_in_a_fhir_appointment_is_an_operation_outcome_and_nothing_is_stored(
+    api, patients, mapped, where
+):
+    body = wayfinder("booked", 1)
+    if where == "id":
+        body["id"] = "appointment\x001"
+    elif where == "meta":
+        body["meta"] = {"versionId": "1\x00"}
+    elif where == "serviceType":
+        body["serviceType"] = [{"coding": [{"display": "Eye\x00clinic"}]}]
+    else:
+        body["participant"][0]["actor"]["identifier"]["value"] = "900000\x000009"
+
+    response = post(api, body, f"nul-{where}")
+
+    assert response.status_code == 400
+    assert response.json()["issue"][0]["diagnostics"] == (
+        "The JSON body contains a NUL character (\\u0000), which cannot be stored."
+    )
+    assert (Message.objects.count(), IntakeEvent.objects.count()) == (0, 0)

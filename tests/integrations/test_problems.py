@@ -133,3 +133,21 @@ def test_a_post_to_an_unmatched_api_path_is_a_404_problem_not_a_csrf_page(organi
 def test_an_accept_header_the_api_cannot_meet_is_a_406_problem(api):
     response = api.post(LOOKUP, {"nhs_number": "9990000018"}, content_type="application/json", HTTP_ACCEPT="text/html")
     _problem(response, 406)
+
+
+NUL_DETAIL = "The JSON body contains a NUL character (\\u0000), which cannot be stored."
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['{"reason": "a\\u0000b"}', '{"reason\\u0000": "x"}', '{"nested": [{"deep": ["ok", "\\u0000"]}]}'],
+)
+def test_a_nul_character_anywhere_in_a_json_body_is_a_400_problem(api, body):
+    problem = _problem(api.post(LOOKUP, body, content_type="application/json"), 400)
+    assert problem["detail"] == NUL_DETAIL
+
+
+def test_an_escaped_backslash_before_u0000_is_not_a_nul_character(api):
+    # The text \u0000 written as a backslash and five characters is ordinary text.
+    problem = _problem(api.post(LOOKUP, '{"reason": "\\\\u0000"}', content_type="application/json"), 400)
+    assert problem["detail"] != NUL_DETAIL
