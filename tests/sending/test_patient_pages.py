@@ -5,6 +5,7 @@ access request, and sending a published template by hand (choose, fill in, previ
 import csv
 import datetime as dt
 import io
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -97,6 +98,18 @@ def test_history_shows_each_message_with_content_channels_timeline_and_why_not_s
     assert "Not sent</strong>: The patient has opted out of these messages on every channel it could use" in body
     assert "Not sent: The patient has opted out of these messages on every channel it could use" in body
     assert "2 messages." in body
+    # And each step of a message's history says what happened, then when, together
+    steps = re.findall(
+        r'<li class="app-timeline__step"><span class="app-timeline__what">([^<]+)</span> '
+        r'<time class="app-timeline__when" datetime="([^"]+)">([^<]+)</time></li>',
+        body,
+    )
+    assert [what for what, _, _ in steps] == [
+        "Created",
+        "Not sent: The patient has opted out of these messages on every channel it could use",
+        "Created",
+    ]
+    assert all(dt.datetime.fromisoformat(machine) and shown for _, machine, shown in steps)
     assert patient.nhs_number not in body
     # And the view is audited with the reason given at search
     viewed = AuditEvent.objects.get(action="message.history.viewed")
