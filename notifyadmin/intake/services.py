@@ -112,11 +112,9 @@ def _requests(
     actor: Actor, *, patient: Patient, subject: EventSubject, event_type: str, incoming: Incoming, now: dt.datetime
 ) -> tuple[list[MessageRequest], bool]:
     """The messages an event means (with the booking's reminders), and whether a mapping existed."""
-    wanted = [event_type]
-    reminds = event_type in (EventType.APPOINTMENT_BOOKED, EventType.APPOINTMENT_RESCHEDULED) and bool(incoming.start)
-    if reminds:
-        wanted.append(EventType.APPOINTMENT_REMINDER)
-    mappings = _mappings(actor, wanted)
+    # A booking (or a new time) brings its reminders when the appointment's start is known.
+    start = incoming.start if event_type in (EventType.APPOINTMENT_BOOKED, EventType.APPOINTMENT_RESCHEDULED) else None
+    mappings = _mappings(actor, [event_type] if start is None else [event_type, EventType.APPOINTMENT_REMINDER])
     found = mappings.get(event_type)
     if found is None:
         return [], False
@@ -130,11 +128,11 @@ def _requests(
             routing_plan=found[0].routing_plan,
         )
     ]
-    if reminds and incoming.start is not None:
+    if start is not None:
         reminder = mappings.get(EventType.APPOINTMENT_REMINDER)
         if reminder is not None:
             for hours in sorted(set(reminder[0].reminder_offsets_hours), reverse=True):
-                due = incoming.start - dt.timedelta(hours=int(hours))
+                due = start - dt.timedelta(hours=int(hours))
                 if due > now:
                     requests.append(
                         MessageRequest(
