@@ -46,7 +46,7 @@ from notifyadmin.core.safe_recipients import (
     is_safe_mobile,
 )
 from notifyadmin.sending.models import Message, MessageEvent, MessageSource, Priority, StaffTestContact
-from notifyadmin.sending.services import _event, _nudge_dispatcher
+from notifyadmin.sending.services import authorisation_of, creation_event, dispatcher_nudge
 from notifyadmin.sending.status import MessageStatus
 from preferences.identifiers import InvalidContactDetail, email_normalise, mobile_normalise
 from preferences.nhs_number import InvalidNhsNumber, nhs_number_normalise
@@ -241,11 +241,7 @@ def self_test_create(
         priority=Priority.NORMAL,
         send_after=now,
         source=MessageSource.TEST,
-        correlation_id=actor.correlation_id,
-        authorised_by=actor.user,
-        authorised_role=actor.role,
-        authorised_cis2_uid=actor.cis2_uid,
-        authorised_session_id=actor.sign_in_session_id,
+        **authorisation_of(actor),
         reason=TEST_REASON,
         test_recipient=checked.recipient,
         tested_lock_version=version.lock_version,
@@ -257,8 +253,8 @@ def self_test_create(
         message.save(force_insert=True)
         MessageEvent.objects.bulk_create(
             [
-                _event(message, now, "", MessageStatus.CREATED),
-                _event(message, now, MessageStatus.CREATED, MessageStatus.QUEUED),
+                creation_event(message, now, "", MessageStatus.CREATED),
+                creation_event(message, now, MessageStatus.CREATED, MessageStatus.QUEUED),
             ]
         )
         audit_record(
@@ -275,5 +271,5 @@ def self_test_create(
                 "language": language,
             },
         )
-        transaction.on_commit(_nudge_dispatcher)
+        transaction.on_commit(dispatcher_nudge)
     return message

@@ -126,12 +126,7 @@ def messages_create(
             priority=request.priority,
             send_after=due,
             source=source,
-            correlation_id=actor.correlation_id,
-            authorised_by=actor.user,
-            authorised_role=actor.role,
-            authorised_cis2_uid=actor.cis2_uid,
-            authorised_session_id=actor.sign_in_session_id,
-            authorised_system=actor.system_name if actor.kind != ActorKind.STAFF else "",
+            **authorisation_of(actor),
             reason=reason,
             subject_type=request.subject_type,
             subject_id=request.subject_id,
@@ -142,10 +137,10 @@ def messages_create(
             created_at=now,
         )
         messages.append(message)
-        events.append(_event(message, now, "", MessageStatus.CREATED))
+        events.append(creation_event(message, now, "", MessageStatus.CREATED))
         if status != MessageStatus.CREATED:
             detail_text = detail or (f"until {due.isoformat()}" if status == MessageStatus.DEFERRED else "")
-            events.append(_event(message, now, MessageStatus.CREATED, status, reason_code, detail_text))
+            events.append(creation_event(message, now, MessageStatus.CREATED, status, reason_code, detail_text))
     with transaction.atomic():
         Message.objects.bulk_create(messages, batch_size=2000)
         MessageEvent.objects.bulk_create(events, batch_size=4000)
@@ -161,13 +156,27 @@ def messages_create(
                     details={"template_id": str(message.template_id), "version_id": str(message.template_version_id)},
                 )
         if any(m.status == MessageStatus.QUEUED for m in messages):
-            transaction.on_commit(_nudge_dispatcher)
+            transaction.on_commit(dispatcher_nudge)
     return messages
 
 
-def _event(
+def authorisation_of(actor: Actor) -> dict[str, object]:
+    """Who or what authorised a message, as its fields: the staff member in their role with their
+    CIS2 ids, or the client system or task (every way into the outbox records the same)."""
+    return {
+        "correlation_id": actor.correlation_id,
+        "authorised_by": actor.user,
+        "authorised_role": actor.role,
+        "authorised_cis2_uid": actor.cis2_uid,
+        "authorised_session_id": actor.sign_in_session_id,
+        "authorised_system": actor.system_name if actor.kind != ActorKind.STAFF else "",
+    }
+
+
+def creation_event(
     message: Message, at: dt.datetime, from_status: str, status: str, reason: str = "", detail: str = ""
 ) -> MessageEvent:
+    """The event row of a message's status at creation (written in bulk with the messages)."""
     return MessageEvent(
         message=message,
         organisation_id=message.organisation_id,
@@ -179,7 +188,8 @@ def _event(
     )
 
 
-def _nudge_dispatcher() -> None:
+def dispatcher_nudge() -> None:
+    """Wake the dispatcher for newly queued messages (run after commit)."""
     from notifyadmin.sending.tasks import dispatch_nudge
 
     dispatch_nudge()
